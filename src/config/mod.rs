@@ -1,0 +1,383 @@
+//! Scenario configuration: TOML in, a validated [`Config`] out.
+//!
+//! This module is the only place user input is checked. A config is parsed
+//! with unknown keys rejected (a typo must never silently fall back to a
+//! default), then every numeric key is range-checked against the table in
+//! [`params`]. Errors name the file, the dotted key, the line and column
+//! where known, and what was expected (see [`ConfigError`]).
+//!
+//! **Invariant:** a `Config` handed to the engine has passed
+//! [`Config::validate`]; the model never re-checks its inputs.
+
+pub mod params;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use params::{
+    Chain, Customer, Economics, Erosion, Market, OtherParamInfo, ParamInfo, Policy, Recovery,
+    RecoveryPolicy, Service, ServiceApproach, Simulation, Store, Workforce,
+};
+
+/// A whole scenario: one store (or a chain of them), its market and the
+/// policy under test. Every section and key is optional in the TOML; missing
+/// ones take the defaults documented in `docs/MODEL.md`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub simulation: Simulation,
+    pub store: Store,
+    pub market: Market,
+    pub customer: Customer,
+    pub service: Service,
+    pub recovery: Recovery,
+    pub workforce: Workforce,
+    pub economics: Economics,
+    pub policy: Policy,
+    pub erosion: Erosion,
+    pub chain: Chain,
+}
+
+/// A config that could not be read, parsed or validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    /// The file, or a label such as `<string>` for in-memory configs.
+    pub origin: String,
+    /// Dotted key such as `policy.latitude`, when the error concerns one.
+    pub key: Option<String>,
+    /// 1-based line and column, when known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads, parses and validates a config file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            origin: origin.clone(),
+            key: None,
+            position: None,
+            message: format!("cannot read the config file: {e}"),
+        })?;
+        Config::from_toml_str(&text, &origin)
+    }
+
+    /// Parses and validates TOML text; `origin` names it in errors.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let deserializer = toml::Deserializer::new(text);
+        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let position = inner.span().map(|span| line_col(text, span.start));
+            let key = (!path.is_empty() && path != ".").then_some(path);
+            ConfigError {
+                origin: origin.to_string(),
+                key,
+                position,
+                message: one_line(inner.message()),
+            }
+        })?;
+        config.validate().map_err(|mut e| {
+            e.origin = origin.to_string();
+            if let Some(key) = &e.key {
+                e.position = find_key(text, key);
+            }
+            e
+        })?;
+        Ok(config)
+    }
+
+    /// Checks every range and cross-key rule; the first violation is
+    /// returned (with no origin or position: the caller knows the file).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |key: String, message: String| ConfigError {
+            origin: "<config>".into(),
+            key: Some(key),
+            position: None,
+            message,
+        };
+        for p in self.params() {
+            if !p.value.is_finite() {
+                return Err(fail(
+                    p.path(),
+                    format!(
+                        "expected a finite number in [{}, {}], found {}",
+                        fmt_num(p.min),
+                        fmt_num(p.max),
+                        p.value
+                    ),
+                ));
+            }
+            if p.value < p.min || p.value > p.max {
+                return Err(fail(
+                    p.path(),
+                    format!(
+                        "expected {} in [{}, {}] ({}), found {}",
+                        if p.integer {
+                            "a whole number"
+                        } else {
+                            "a number"
+                        },
+                        fmt_num(p.min),
+                        fmt_num(p.max),
+                        p.unit,
+                        fmt_num(p.value)
+                    ),
+                ));
+            }
+        }
+        let profile = &self.store.weekday_profile;
+        if profile.len() != 7 {
+            return Err(fail(
+                "store.weekday_profile".into(),
+                format!(
+                    "expected 7 multipliers (Monday to Sunday), found {}",
+                    profile.len()
+                ),
+            ));
+        }
+        if let Some(v) = profile
+            .iter()
+            .find(|v| !v.is_finite() || **v <= 0.0 || **v > 100.0)
+        {
+            return Err(fail(
+                "store.weekday_profile".into(),
+                format!("expected positive finite multipliers up to 100, found {v}"),
+            ));
+        }
+        if self.simulation.warmup_days >= self.simulation.days {
+            return Err(fail(
+                "simulation.warmup_days".into(),
+                format!(
+                    "expected fewer warm-up days than simulation.days ({}), found {}",
+                    self.simulation.days, self.simulation.warmup_days
+                ),
+            ));
+        }
+        if self.erosion.min_hours > self.erosion.standard_hours {
+            return Err(fail(
+                "erosion.min_hours".into(),
+                format!(
+                    "expected at most erosion.standard_hours ({}), found {}",
+                    self.erosion.standard_hours, self.erosion.min_hours
+                ),
+            ));
+        }
+        if self.customer.wom_negative_threshold > self.customer.wom_positive_threshold {
+            return Err(fail(
+                "customer.wom_negative_threshold".into(),
+                "expected at most customer.wom_positive_threshold".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every numeric parameter, section by section, in file order.
+    pub fn params(&self) -> Vec<ParamInfo> {
+        let mut all = Vec::new();
+        all.extend(self.simulation.params());
+        all.extend(self.store.params());
+        all.extend(self.market.params());
+        all.extend(self.customer.params());
+        all.extend(self.service.params());
+        all.extend(self.recovery.params());
+        all.extend(self.workforce.params());
+        all.extend(self.economics.params());
+        all.extend(self.policy.params());
+        all.extend(self.erosion.params());
+        all.extend(self.chain.params());
+        all
+    }
+
+    /// Every non-numeric parameter.
+    pub fn other_params() -> Vec<OtherParamInfo> {
+        let mut all = Store::other_params();
+        all.extend(Policy::other_params());
+        all
+    }
+
+    /// Sets one key by its dotted path (`policy.latitude`) from a TOML
+    /// value, then re-validates. Used by sweeps and by library users.
+    pub fn set(&mut self, path: &str, value: toml::Value) -> Result<(), ConfigError> {
+        let fail = |message: String| ConfigError {
+            origin: "<override>".into(),
+            key: Some(path.to_string()),
+            position: None,
+            message,
+        };
+        let mut tree = toml::Value::try_from(&*self).map_err(|e| fail(e.to_string()))?;
+        let mut parts = path.split('.');
+        let (Some(section), Some(key), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(fail("expected a dotted path `section.key`".into()));
+        };
+        let table = tree
+            .get_mut(section)
+            .and_then(|t| t.as_table_mut())
+            .ok_or_else(|| fail(format!("unknown section `{section}`")))?;
+        let slot = table
+            .get_mut(key)
+            .ok_or_else(|| fail(format!("unknown key `{key}` in section `{section}`")))?;
+        // Integers given for float keys and floats for integer keys are
+        // converted when exact, so a sweep can write `2` or `2.0` alike.
+        let value = match (&*slot, value) {
+            (toml::Value::Float(_), toml::Value::Integer(i)) => toml::Value::Float(i as f64),
+            (toml::Value::Integer(_), toml::Value::Float(f))
+                if f.fract() == 0.0 && f.abs() < 9.0e15 =>
+            {
+                toml::Value::Integer(f as i64)
+            }
+            (_, v) => v,
+        };
+        *slot = value;
+        let updated: Config = tree
+            .try_into()
+            .map_err(|e: toml::de::Error| fail(one_line(e.message())))?;
+        updated.validate()?;
+        *self = updated;
+        Ok(())
+    }
+
+    /// The resolved config as TOML text (defaults filled in).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a Config always serialises to TOML")
+    }
+}
+
+/// Formats a range bound without noise such as `1e0`.
+fn fmt_num(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Finds where `section.key` is assigned, for range errors (the parser has
+/// no span for a value that parsed fine). Handles the usual layout: a
+/// `[section]` header followed by `key = value` lines.
+fn find_key(text: &str, dotted: &str) -> Option<(usize, usize)> {
+    let (section, key) = dotted.split_once('.')?;
+    let mut current = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_start();
+        if let Some(rest) = line.strip_prefix('[') {
+            current = rest.split(']').next().unwrap_or("").trim().to_string();
+            continue;
+        }
+        let lhs = line.split('=').next().unwrap_or("").trim();
+        let matches = (current == section && lhs == key) || (current.is_empty() && lhs == dotted);
+        if matches && line.contains('=') {
+            let col = raw.len() - line.len() + 1;
+            return Some((i + 1, col));
+        }
+    }
+    None
+}
+
+/// Where a config came from, for manifests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigSource {
+    pub path: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        Config::from_toml_str(text, "t.toml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn empty_config_is_all_defaults() {
+        assert_eq!(Config::from_toml_str("", "t").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_position() {
+        let e = err("[policy]\nlatitud = 0.3\n");
+        assert!(e.starts_with("t.toml:2:1"), "{e}");
+        assert!(e.contains("unknown field `latitud`"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_names_key_line_and_range() {
+        let e = err("[policy]\nlatitude = 1.5\n");
+        assert_eq!(
+            e,
+            "t.toml:2:1: key `policy.latitude`: expected a number in [0, 1] (0-1 index), found 1.5"
+        );
+    }
+
+    #[test]
+    fn nan_is_rejected() {
+        let e = err("[market]\nrelationship = nan\n");
+        assert!(
+            e.contains("market.relationship") && e.contains("finite"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_key() {
+        let e = err("[policy]\nstaff = \"many\"\n");
+        assert!(e.contains("policy.staff"), "{e}");
+        assert!(e.starts_with("t.toml:2:9"), "{e}");
+    }
+
+    #[test]
+    fn negative_staff_is_rejected() {
+        let e = err("[policy]\nstaff = -3\n");
+        assert!(e.contains("policy.staff"), "{e}");
+    }
+
+    #[test]
+    fn set_by_path_validates() {
+        let mut c = Config::default();
+        c.set("policy.latitude", toml::Value::Float(0.8)).unwrap();
+        assert_eq!(c.policy.latitude, 0.8);
+        c.set("policy.staff", toml::Value::Float(9.0)).unwrap();
+        assert_eq!(c.policy.staff, 9);
+        assert!(c.set("policy.latitude", toml::Value::Float(2.0)).is_err());
+        assert!(c.set("policy.nope", toml::Value::Float(2.0)).is_err());
+        assert_eq!(c.policy.latitude, 0.8);
+    }
+}

@@ -1,0 +1,120 @@
+//! The model: agents (employees, customers) and the rules of a store day.
+//!
+//! **Architecture invariant:** this module knows nothing of files, threads,
+//! progress, output formats or plots. It is given a validated
+//! [`Config`](crate::config::Config) and random [`Stream`](crate::rng::Stream)s
+//! and, stepped one day at a time by the engine, returns a [`StoreDay`]
+//! record per day. All its randomness comes from the streams it was built
+//! with, so a store's history is a function of (config, seed, replication,
+//! store index) alone.
+
+mod customers;
+pub mod erosion;
+mod staff;
+mod store;
+
+pub use store::{Store, StoreProfile};
+
+macro_rules! store_day {
+    ($( $(#[doc = $doc:literal])+ $field:ident, )*) => {
+        /// What happened in one store on one day. Every field is additive
+        /// across stores (sums, not means), so a chain's day is the field-wise
+        /// sum of its stores' days; means are formed by the engine.
+        #[derive(Debug, Clone, Copy, Default, PartialEq)]
+        pub struct StoreDay {
+            $( $(#[doc = $doc])+ pub $field: f64, )*
+        }
+
+        impl StoreDay {
+            /// Adds another store's day field by field.
+            pub fn add(&mut self, other: &StoreDay) {
+                $( self.$field += other.$field; )*
+            }
+        }
+    };
+}
+
+store_day! {
+    /// Profit: gross margin minus all costs (EUR).
+    profit,
+    /// Revenue: value of all baskets sold (EUR).
+    revenue,
+    /// Revenue from visits that had a service failure (EUR).
+    revenue_failure,
+    /// Revenue times the gross margin (EUR).
+    gross_margin,
+    /// Regular wages (EUR).
+    cost_wages,
+    /// Overtime wages with premium (EUR).
+    cost_overtime,
+    /// Discretionary spend on on-the-spot solutions (EUR).
+    cost_giveaways,
+    /// Discounts given to recover failures or calm conflicts (EUR).
+    cost_discounts,
+    /// Hiring and onboarding (EUR).
+    cost_hiring,
+    /// Training: trainees' wages and trainer cost (EUR).
+    cost_training,
+    /// Visits: every customer who came (served or not).
+    visits,
+    /// Visits by customers who had been before.
+    arrivals_returning,
+    /// First visits of customers from the market.
+    arrivals_market,
+    /// First visits of customers sent by word of mouth.
+    arrivals_referral,
+    /// One-off walk-ins of a demand pulse.
+    arrivals_walkin,
+    /// Customers served.
+    served,
+    /// Customers who left the queue unserved.
+    balked,
+    /// Served customers whose need was resolved.
+    resolved,
+    /// Served customers who bought.
+    purchases,
+    /// Service failures.
+    failures,
+    /// Conflicts provoked by customers after a discount.
+    provoked,
+    /// Failures solved on the spot using latitude.
+    on_spot,
+    /// Abusive incidents against staff.
+    abuse,
+    /// Served customers whose experience was a delight.
+    delighted,
+    /// People told about a bad experience.
+    told_negative,
+    /// People told about a delightful experience.
+    told_positive,
+    /// Customers who defected.
+    defections,
+    /// Employees who quit.
+    quits,
+    /// Employees hired.
+    hires,
+    /// Filled positions at the end of the day.
+    headcount,
+    /// Overtime hours worked.
+    overtime_hours,
+    /// Sum of queue waits of served customers (hours).
+    wait_hours,
+    /// Sum of the waits of customers who gave up (hours).
+    wait_hours_balked,
+    /// Sum of service times (hours).
+    service_hours,
+    /// Living customers at the end of the day.
+    active_customers,
+    /// Sum of happiness over living customers.
+    happiness_sum,
+    /// Sum of satisfaction over employed staff.
+    satisfaction_sum,
+    /// Sum of exhaustion over employed staff.
+    exhaustion_sum,
+    /// Service standard T* (hours per customer; summed over stores).
+    standard_hours,
+    /// Time per customer T from the last weekly update (hours; summed).
+    actual_hours,
+    /// Work pressure p from the last weekly update (summed over stores).
+    pressure,
+}
