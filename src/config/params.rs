@@ -151,7 +151,7 @@ param_section! {
         /// stock, tills and breaks): the capacity C of Oliva & Sterman.
         productive_share: f64 = 0.8; "fraction"; [0.05, 1.0];
         /// Known customers at day 0 (the customer base the store starts with).
-        initial_customers: u32 = 3_000; "customers"; [0, 1_000_000];
+        initial_customers: u32 = 10_000; "customers"; [0, 1_000_000];
         /// Relative amplitude of the yearly demand cycle.
         season_amplitude: f64 = 0.15; "fraction"; [0.0, 0.9];
         /// Day of the year on which demand peaks.
@@ -169,14 +169,14 @@ param_section! {
     Market, "market" {
         /// New (first-time) customers per day from the market at mean
         /// season and weekday, before word of mouth.
-        new_customers_per_day: f64 = 22.0; "customers/day"; [0.0, 100_000.0];
+        new_customers_per_day: f64 = 30.0; "customers/day"; [0.0, 100_000.0];
         /// Bowen & Lawler strategy: 0 = low cost (customers weigh speed and
         /// price), 1 = differentiation (customers weigh service quality).
         differentiation: f64 = 0.7; "0-1 index"; [0.0, 1.0];
         /// Bowen & Lawler tie to the customer: share of new customers who
         /// seek a relationship (frequent visits, bonds) rather than a
         /// one-off transaction.
-        relationship: f64 = 0.7; "fraction"; [0.0, 1.0];
+        relationship: f64 = 0.5; "fraction"; [0.0, 1.0];
         /// Bowen & Lawler technology: share of visits with a non-routine need.
         nonroutine_share: f64 = 0.4; "fraction"; [0.0, 1.0];
         /// Bowen & Lawler environment: 0 = predictable, 1 = unpredictable
@@ -184,11 +184,11 @@ param_section! {
         unpredictability: f64 = 0.4; "0-1 index"; [0.0, 1.0];
         /// Pull of the online competitor: extra defection probability per
         /// visit for a customer with no loyalty.
-        online_pull: f64 = 0.04; "probability/visit"; [0.0, 1.0];
+        online_pull: f64 = 0.015; "probability/visit"; [0.0, 1.0];
         /// Mean days between visits of a fully loyal relationship customer.
         visit_interval_days: f64 = 21.0; "days"; [1.0, 365.0];
         /// Mean days between visits of a transactional customer.
-        transactional_interval_days: f64 = 90.0; "days"; [1.0, 365.0];
+        transactional_interval_days: f64 = 120.0; "days"; [1.0, 365.0];
         /// Mean wait a customer tolerates before leaving the queue.
         patience_minutes: f64 = 12.0; "minutes"; [0.1, 600.0];
         /// First week of a demand pulse (extra one-off walk-in visitors);
@@ -217,10 +217,10 @@ param_section! {
         loyalty_exponent: f64 = 6.0; "exponent"; [0.0, 50.0];
         /// Defection probability per visit of a relationship customer with
         /// no loyalty and no bond.
-        defection_max: f64 = 0.2; "probability/visit"; [0.0, 1.0];
+        defection_max: f64 = 0.05; "probability/visit"; [0.0, 1.0];
         /// Defection probability per visit of a transactional customer with
         /// no loyalty.
-        transactional_defection: f64 = 0.5; "probability/visit"; [0.0, 1.0];
+        transactional_defection: f64 = 0.35; "probability/visit"; [0.0, 1.0];
         /// Growth of the bond per visit served by the same employee, per
         /// unit of experience above neutral.
         bond_rate: f64 = 0.15; "per visit"; [0.0, 1.0];
@@ -238,7 +238,7 @@ param_section! {
         /// An experience above this is a delight that is told.
         wom_positive_threshold: f64 = 0.8; "0-1 scale"; [0.0, 1.0];
         /// New customers per positive telling.
-        referral_conversion: f64 = 0.03; "customers/telling"; [0.0, 1.0];
+        referral_conversion: f64 = 0.01; "customers/telling"; [0.0, 1.0];
         /// Market prospects lost per negative telling, relative to the
         /// daily new-customer rate, at the 30-day smoothed level.
         deterrence: f64 = 0.0005; "fraction/telling"; [0.0, 1.0];
@@ -263,8 +263,9 @@ param_section! {
         centric_time_factor: f64 = 1.3; "multiplier"; [0.1, 10.0];
         /// Extra service time at full latitude (taking time to solve).
         latitude_time_cost: f64 = 0.25; "fraction"; [0.0, 5.0];
-        /// Coefficient of variation of service time.
-        time_cv: f64 = 0.5; "fraction"; [0.0, 3.0];
+        /// Coefficient of variation of service time (a fixed part plus an
+        /// exponential part).
+        time_cv: f64 = 0.5; "fraction"; [0.0, 1.0];
         /// Time per customer of a new hire relative to an expert.
         novice_slowdown: f64 = 0.4; "fraction"; [0.0, 3.0];
         /// Probability a routine need is resolved by a skilled employee with
@@ -286,7 +287,7 @@ param_section! {
         /// 000, 002: ask, help decide, close).
         centric_conversion_gain: f64 = 0.25; "fraction"; [0.0, 5.0];
         /// Mean basket of a purchase.
-        basket_mean: f64 = 150.0; "EUR"; [0.0, 1_000_000.0];
+        basket_mean: f64 = 180.0; "EUR"; [0.0, 1_000_000.0];
         /// Log-scale spread of basket values (log-normal sigma).
         basket_sigma: f64 = 0.6; "log units"; [0.0, 3.0];
         /// Relative basket gain of the customer-centric approach
@@ -297,9 +298,30 @@ param_section! {
         /// Quality exponent on the share of the needed time the customer got
         /// (cutting corners lowers quality).
         time_quality_exponent: f64 = 0.8; "exponent"; [0.0, 5.0];
-        /// Weight of waiting in the experience of a pure low-cost customer
-        /// (differentiation = 0); scaled down as differentiation rises.
+        /// Perceived quality of an encounter with nothing going for it.
+        quality_base: f64 = 0.25; "0-1 scale"; [0.0, 1.0];
+        /// Quality added when the need is resolved.
+        quality_resolved: f64 = 0.4; "0-1 scale"; [0.0, 1.0];
+        /// Quality added by full time and skill (scaled by time quality).
+        quality_time: f64 = 0.15; "0-1 scale"; [0.0, 1.0];
+        /// Quality added at full latitude and skill (the employee can go
+        /// the extra mile on any need), times market.differentiation (only
+        /// customers who value service notice it).
+        quality_latitude: f64 = 0.1; "0-1 scale"; [0.0, 1.0];
+        /// Quality added by the customer-centric approach.
+        quality_centric: f64 = 0.08; "0-1 scale"; [0.0, 1.0];
+        /// Quality added by a full bond when served by one's own employee.
+        quality_bond: f64 = 0.1; "0-1 scale"; [0.0, 1.0];
+        /// Quality per unit of employee satisfaction above 0.5 (satisfied
+        /// staff serve better: the mediated path of Brown & Lam 2008).
+        quality_satisfaction: f64 = 0.25; "0-1 scale"; [0.0, 1.0];
+        /// Experience lost by a wait as long as the mean patience, for a pure
+        /// low-cost customer (differentiation = 0); scaled down to 40% of it
+        /// as differentiation rises to 1.
         wait_weight: f64 = 0.5; "fraction"; [0.0, 1.0];
+        /// Expected spend on small goodwill gestures per served customer at
+        /// full latitude (booked as giveaways).
+        goodwill_per_customer: f64 = 2.0; "EUR/customer"; [0.0, 10_000.0];
         /// Direct emotional contagion from employee satisfaction to the
         /// experience, at an idle store; it vanishes as utilisation rises.
         contagion: f64 = 0.05; "fraction"; [0.0, 1.0];
@@ -348,11 +370,11 @@ param_section! {
         /// need staff gain little from latitude and dislike the ambiguity.
         growth_need: f64 = 0.6; "0-1 index"; [0.0, 1.0];
         /// Growth need at which latitude neither pleases nor displeases.
-        growth_need_neutral: f64 = 0.25; "0-1 index"; [0.0, 1.0];
+        growth_need_neutral: f64 = 0.4; "0-1 index"; [0.0, 1.0];
         /// Satisfaction of a new hire and of the starting staff.
         initial_satisfaction: f64 = 0.6; "0-1 scale"; [0.0, 1.0];
         /// Baseline satisfaction with no latitude, demands or feedback.
-        base_satisfaction: f64 = 0.5; "0-1 scale"; [0.0, 1.0];
+        base_satisfaction: f64 = 0.6; "0-1 scale"; [0.0, 1.0];
         /// Satisfaction gained from full latitude at full growth need
         /// (Humphrey et al.: autonomy explains much of job satisfaction).
         autonomy_weight: f64 = 0.3; "0-1 scale"; [0.0, 1.0];
@@ -365,10 +387,14 @@ param_section! {
         /// Days for satisfaction to move 63% of the way to its target.
         satisfaction_days: f64 = 30.0; "days"; [1.0, 3_650.0];
         /// Exhaustion at full utilisation with no job control.
-        demand_weight: f64 = 0.8; "0-1 scale"; [0.0, 5.0];
+        demand_weight: f64 = 0.6; "0-1 scale"; [0.0, 5.0];
         /// Share of strain buffered by full latitude (Karasek: control
         /// buffers demands).
         control_buffer: f64 = 0.5; "fraction"; [0.0, 1.0];
+        /// Strain from role ambiguity at full latitude for staff with no
+        /// growth need (Hogreve et al. 2017: balance, not maximum); it grows
+        /// with the square of latitude.
+        ambiguity_strain: f64 = 0.3; "0-1 scale"; [0.0, 5.0];
         /// Exhaustion added per overtime hour in a day.
         overtime_strain: f64 = 0.1; "per hour"; [0.0, 5.0];
         /// Exhaustion added per abusive incident in a day.
@@ -401,7 +427,7 @@ param_section! {
     /// `[economics]`: money.
     Economics, "economics" {
         /// Gross margin on basket value.
-        gross_margin: f64 = 0.22; "fraction"; [0.0, 1.0];
+        gross_margin: f64 = 0.25; "fraction"; [0.0, 1.0];
         /// Wage per paid hour.
         wage_per_hour: f64 = 22.0; "EUR/hour"; [0.0, 10_000.0];
         /// Overtime premium on the wage.

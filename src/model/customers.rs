@@ -1,11 +1,13 @@
-//! The customers of one store, struct-of-arrays, and the visit calendar.
+//! The customers of one store and the visit calendar.
 //!
-//! A customer is a slot index. Slots of defected customers are recycled
-//! through a free list, so memory follows the active customer base, not the
-//! horizon. Each living customer sits in exactly one calendar bucket: the
-//! day of their next visit. Days are kept in a ring of [`CALENDAR_DAYS`]
-//! buckets, so scheduling and draining are O(1) per visit and nothing ever
-//! scans the whole base.
+//! Customers are stored array-of-structs: a visit touches every field of
+//! one customer, and one 40-byte record is one cache line, where separate
+//! arrays would cost a cache miss per field. A customer is a slot index;
+//! slots of defected customers are recycled through a free list, so memory
+//! follows the active customer base, not the horizon. Each living customer
+//! sits in exactly one calendar bucket: the day of their next visit. Days are
+//! kept in a ring of `MAX_INTERVAL_DAYS + 1` buckets, so scheduling and
+//! draining are O(1) per visit and nothing ever scans the whole base.
 
 /// Longest interval between two visits, in days; the ring is one longer.
 pub const MAX_INTERVAL_DAYS: u32 = 364;
@@ -28,26 +30,30 @@ pub enum Origin {
     WalkIn = 3,
 }
 
-/// Customer state, one entry per slot.
-#[derive(Debug, Default)]
-pub struct Customers {
+/// One customer's state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Customer {
     /// Happiness with the store, 0..1.
-    pub happiness: Vec<f64>,
+    pub happiness: f64,
     /// Bond with the favourite employee, 0..1.
-    pub bond: Vec<f64>,
+    pub bond: f64,
+    /// Propensity to provoke conflict for a discount, 0..1.
+    pub provocation: f64,
     /// Favourite employee slot, or [`NO_EMPLOYEE`].
-    pub favourite: Vec<u32>,
+    pub favourite: u32,
     /// The favourite's hire generation when the bond formed; a different
     /// generation in that slot now means the employee has left.
-    pub favourite_generation: Vec<u32>,
-    /// Propensity to provoke conflict for a discount, 0..1.
-    pub provocation: Vec<f64>,
+    pub favourite_generation: u32,
     /// Seeks a relationship (true) or a transaction (false).
-    pub relationship: Vec<bool>,
-    /// Has visited before (the next visit is a returning one).
-    pub returning: Vec<bool>,
-    pub origin: Vec<Origin>,
-    pub alive: Vec<bool>,
+    pub relationship: bool,
+    pub origin: Origin,
+    pub alive: bool,
+}
+
+/// All customers of a store, living and recycled.
+#[derive(Debug)]
+pub struct Customers {
+    list: Vec<Customer>,
     free: Vec<u32>,
     calendar: Vec<Vec<u32>>,
     /// Living customers.
@@ -59,8 +65,11 @@ pub struct Customers {
 impl Customers {
     pub fn new() -> Customers {
         Customers {
+            list: Vec::new(),
+            free: Vec::new(),
             calendar: (0..CALENDAR_DAYS).map(|_| Vec::new()).collect(),
-            ..Customers::default()
+            active: 0,
+            happiness_sum: 0.0,
         }
     }
 
@@ -68,59 +77,53 @@ impl Customers {
     pub fn add(&mut self, happiness: f64, relationship: bool, origin: Origin) -> u32 {
         self.active += 1;
         self.happiness_sum += happiness;
+        let customer = Customer {
+            happiness,
+            bond: 0.0,
+            provocation: 0.0,
+            favourite: NO_EMPLOYEE,
+            favourite_generation: 0,
+            relationship,
+            origin,
+            alive: true,
+        };
         if let Some(slot) = self.free.pop() {
-            let i = slot as usize;
-            self.happiness[i] = happiness;
-            self.bond[i] = 0.0;
-            self.favourite[i] = NO_EMPLOYEE;
-            self.favourite_generation[i] = 0;
-            self.provocation[i] = 0.0;
-            self.relationship[i] = relationship;
-            self.returning[i] = false;
-            self.origin[i] = origin;
-            self.alive[i] = true;
+            self.list[slot as usize] = customer;
             slot
         } else {
-            self.happiness.push(happiness);
-            self.bond.push(0.0);
-            self.favourite.push(NO_EMPLOYEE);
-            self.favourite_generation.push(0);
-            self.provocation.push(0.0);
-            self.relationship.push(relationship);
-            self.returning.push(false);
-            self.origin.push(origin);
-            self.alive.push(true);
-            (self.happiness.len() - 1) as u32
+            self.list.push(customer);
+            (self.list.len() - 1) as u32
         }
     }
 
     /// Sets a customer's happiness, keeping the running sum.
     #[inline]
     pub fn set_happiness(&mut self, slot: u32, value: f64) {
-        let i = slot as usize;
-        self.happiness_sum += value - self.happiness[i];
-        self.happiness[i] = value;
+        let c = &mut self.list[slot as usize];
+        self.happiness_sum += value - c.happiness;
+        c.happiness = value;
     }
 
     /// The customer defects or leaves for good; the slot is recycled.
     pub fn remove(&mut self, slot: u32) {
-        let i = slot as usize;
-        debug_assert!(self.alive[i]);
-        self.alive[i] = false;
+        let c = &mut self.list[slot as usize];
+        debug_assert!(c.alive);
+        c.alive = false;
         self.active -= 1;
-        self.happiness_sum -= self.happiness[i];
+        self.happiness_sum -= c.happiness;
         self.free.push(slot);
     }
 
-    /// Books the next visit `days_ahead` (1..=MAX_INTERVAL_DAYS) after `today`.
+    /// Books the next visit `days_ahead` (clamped to 1..=MAX_INTERVAL_DAYS)
+    /// after `today`.
     #[inline]
     pub fn schedule(&mut self, slot: u32, today: u32, days_ahead: u32) {
         let day = (today + days_ahead.clamp(1, MAX_INTERVAL_DAYS)) as usize % CALENDAR_DAYS;
         self.calendar[day].push(slot);
     }
 
-    /// Books a visit on `day`, which must be within MAX_INTERVAL_DAYS of
-    /// the current day (used to spread the initial base).
+    /// Books a visit on `day` (at most MAX_INTERVAL_DAYS; used on day 0 to
+    /// spread the initial base).
     pub fn schedule_at(&mut self, slot: u32, day: u32) {
         let day = day.min(MAX_INTERVAL_DAYS) as usize % CALENDAR_DAYS;
         self.calendar[day].push(slot);
@@ -132,15 +135,21 @@ impl Customers {
         into.extend_from_slice(bucket);
         bucket.clear();
     }
+}
 
-    /// Recomputes the happiness sum exactly, dropping accumulated rounding.
-    pub fn resum_happiness(&mut self) {
-        self.happiness_sum = self
-            .happiness
-            .iter()
-            .zip(&self.alive)
-            .filter(|(_, alive)| **alive)
-            .map(|(h, _)| *h)
-            .sum();
+impl std::ops::Index<usize> for Customers {
+    type Output = Customer;
+    #[inline]
+    fn index(&self, slot: usize) -> &Customer {
+        &self.list[slot]
+    }
+}
+
+/// Mutable access to a customer; change happiness only through
+/// [`Customers::set_happiness`] so the running sum stays right.
+impl std::ops::IndexMut<usize> for Customers {
+    #[inline]
+    fn index_mut(&mut self, slot: usize) -> &mut Customer {
+        &mut self.list[slot]
     }
 }

@@ -47,6 +47,33 @@ impl StoreProfile {
     };
 }
 
+/// `x^k` on [0, 1], tabulated at 1024 intervals and interpolated linearly:
+/// loyalty is evaluated at every visit and `pow` would dominate the run
+/// time. The interpolation error is below 1e-4 for the exponents in use.
+#[derive(Debug)]
+struct PowerTable {
+    values: Vec<f64>,
+}
+
+impl PowerTable {
+    const STEPS: usize = 1024;
+
+    fn new(exponent: f64) -> PowerTable {
+        let values = (0..=Self::STEPS)
+            .map(|j| libm::pow(j as f64 / Self::STEPS as f64, exponent))
+            .collect();
+        PowerTable { values }
+    }
+
+    #[inline]
+    fn at(&self, x: f64) -> f64 {
+        let scaled = x.clamp(0.0, 1.0) * Self::STEPS as f64;
+        let j = (scaled as usize).min(Self::STEPS - 1);
+        let frac = scaled - j as f64;
+        self.values[j] + frac * (self.values[j + 1] - self.values[j])
+    }
+}
+
 /// One store's agents and state. Built from a validated config; stepped by
 /// the engine one day at a time.
 #[derive(Debug)]
@@ -57,6 +84,8 @@ pub struct Store {
     latitude: f64,
     customers: Customers,
     staff: Staff,
+    /// happiness^loyalty_exponent, tabulated.
+    happiness_power: PowerTable,
     standard: ServiceStandard,
     arrivals_rng: Stream,
     encounter_rng: Stream,
@@ -80,13 +109,13 @@ pub struct Store {
 /// Per-encounter constants derived once from the config.
 struct EncounterConstants {
     base_hours: f64,
-    needed_hours: f64,
+    time_quality: f64,
     centric: bool,
     latitude: f64,
     fail_p: f64,
     wait_share: f64,
+    differentiation: f64,
     patience_hours: f64,
-    time_sigma: f64,
     on_spot_budget_share: f64,
 }
 
@@ -105,6 +134,7 @@ impl Store {
             profile,
             latitude,
             customers: Customers::new(),
+            happiness_power: PowerTable::new(c.customer.loyalty_exponent),
             staff: Staff::new(c.policy.staff as usize, c.workforce.initial_satisfaction),
             standard: ServiceStandard::new(ErosionParams {
                 initial_standard: c.erosion.standard_hours,
@@ -141,10 +171,9 @@ impl Store {
         for _ in 0..n {
             let relationship = self.customer_rng.chance(c.market.relationship);
             let slot = self.customers.add(h0, relationship, Origin::Initial);
-            self.customers.returning[slot as usize] = true;
             // Visits are memoryless, so the wait to the first one has the
             // same distribution as any interval between visits.
-            let mean = self.interval_days(slot);
+            let mean = self.interval_days(slot, self.loyalty(slot as usize));
             let first = libm::ceil(mean * self.customer_rng.exp1()) as u32;
             self.customers.schedule_at(slot, first.saturating_sub(1));
         }
@@ -159,12 +188,11 @@ impl Store {
         self.standard
     }
 
-    /// Mean days to the next visit for a customer, from loyalty.
-    fn interval_days(&self, slot: u32) -> f64 {
+    /// Mean days to the next visit for a customer with the given loyalty.
+    fn interval_days(&self, slot: u32, loyalty: f64) -> f64 {
         let i = slot as usize;
         let m = &self.config.market;
-        let loyalty = self.loyalty(i);
-        let base = if self.customers.relationship[i] {
+        let base = if self.customers[i].relationship {
             m.visit_interval_days
         } else {
             m.transactional_interval_days
@@ -176,9 +204,9 @@ impl Store {
     #[inline]
     fn loyalty(&self, i: usize) -> f64 {
         let cu = &self.config.customer;
-        let l = libm::pow(self.customers.happiness[i], cu.loyalty_exponent);
-        if self.customers.relationship[i] {
-            l + cu.bond_weight * self.customers.bond[i] * (1.0 - l)
+        let l = self.happiness_power.at(self.customers[i].happiness);
+        if self.customers[i].relationship {
+            l + cu.bond_weight * self.customers[i].bond * (1.0 - l)
         } else {
             l
         }
@@ -295,18 +323,22 @@ impl Store {
 
     fn encounter_constants(&self) -> EncounterConstants {
         let c = &self.config;
-        let cv = c.service.time_cv;
         EncounterConstants {
             base_hours: self.standard.actual * (1.0 - c.policy.productivity_target),
-            needed_hours: c.erosion.standard_hours,
+            time_quality: libm::pow(
+                (self.standard.actual * (1.0 - c.policy.productivity_target)
+                    / c.erosion.standard_hours)
+                    .min(1.0),
+                c.service.time_quality_exponent,
+            ),
             centric: c.policy.service_approach == ServiceApproach::CustomerCentric,
             latitude: self.latitude,
             fail_p: (c.service.failure_rate
                 * (1.0 + c.service.unpredictability_failure_gain * c.market.unpredictability))
                 .min(1.0),
             wait_share: c.service.wait_weight * (1.0 - 0.6 * c.market.differentiation),
+            differentiation: c.market.differentiation,
             patience_hours: c.market.patience_minutes / 60.0,
-            time_sigma: libm::sqrt(libm::log(1.0 + cv * cv)),
             on_spot_budget_share: if c.recovery.on_spot_cost_mean > 0.0 {
                 1.0 - libm::exp(-c.policy.discretion_budget / c.recovery.on_spot_cost_mean)
             } else {
@@ -338,7 +370,7 @@ impl Store {
                 }
             }
             let wait = (best_free - arrival).max(0.0);
-            let h = self.customers.happiness[slot as usize];
+            let h = self.customers[slot as usize].happiness;
             let impatience = 1.0 - self.config.customer.impatience * (1.0 - h);
             let patience = k.patience_hours * impatience * self.encounter_rng.exp1();
             if best == usize::MAX || wait > patience {
@@ -368,15 +400,15 @@ impl Store {
     #[inline]
     fn heskett_check(&mut self, slot: u32) {
         let i = slot as usize;
-        let fav = self.customers.favourite[i];
+        let fav = self.customers[i].favourite;
         if fav != NO_EMPLOYEE
-            && self.staff.generation[fav as usize] != self.customers.favourite_generation[i]
+            && self.staff.generation[fav as usize] != self.customers[i].favourite_generation
         {
-            let loss = self.config.customer.departure_loss * self.customers.bond[i];
-            let h = self.customers.happiness[i] * (1.0 - loss);
+            let loss = self.config.customer.departure_loss * self.customers[i].bond;
+            let h = self.customers[i].happiness * (1.0 - loss);
             self.customers.set_happiness(slot, h);
-            self.customers.bond[i] = 0.0;
-            self.customers.favourite[i] = NO_EMPLOYEE;
+            self.customers[i].bond = 0.0;
+            self.customers[i].favourite = NO_EMPLOYEE;
         }
     }
 
@@ -408,13 +440,14 @@ impl Store {
             time_factor *= sv.centric_time_factor;
         }
         time_factor *= 1.0 + sv.novice_slowdown * (1.0 - skill);
-        let noise = libm::exp(k.time_sigma * rng.normal() - 0.5 * k.time_sigma * k.time_sigma);
+        // Service time: a fixed part plus an exponential part, mean 1 and
+        // coefficient of variation time_cv.
+        let noise = 1.0 + sv.time_cv * (rng.exp1() - 1.0);
         let mut duration = k.base_hours * time_factor * noise;
 
         // Resolution: cutting corners (time below what the need takes)
         // lowers it; latitude lets staff solve non-routine needs.
-        let adequacy = (k.base_hours / k.needed_hours).min(1.0);
-        let time_quality = libm::pow(adequacy, sv.time_quality_exponent);
+        let time_quality = k.time_quality;
         let mut resolve = if nonroutine {
             sv.resolve_nonroutine + sv.latitude_resolve_gain * k.latitude * skill
         } else {
@@ -433,27 +466,44 @@ impl Store {
             } else {
                 sv.unresolved_conversion
             };
-        let mut basket_factor = 1.0 + sv.bond_basket_gain * self.customers.bond[i];
+        let mut basket_factor = 1.0 + sv.bond_basket_gain * self.customers[i].bond;
         if k.centric {
             buy_p *= 1.0 + sv.centric_conversion_gain;
             basket_factor *= 1.0 + sv.centric_basket_gain;
         }
         let buy_draw = rng.uniform();
+        // The basket's draw is always taken (so streams stay aligned across
+        // policies) but only turned into money when it is needed.
+        let basket_z = rng.normal();
         let basket_sigma = sv.basket_sigma;
-        let basket = sv.basket_mean
-            * basket_factor
-            * libm::exp(basket_sigma * rng.normal() - 0.5 * basket_sigma * basket_sigma);
+        let basket = || {
+            sv.basket_mean
+                * basket_factor
+                * libm::exp(basket_sigma * basket_z - 0.5 * basket_sigma * basket_sigma)
+        };
 
-        // Experience before any failure.
-        let quality =
-            0.3 + 0.45 * f64::from(u8::from(resolved)) + 0.25 * time_quality * (0.5 + 0.5 * skill);
-        let wait_score = 1.0 - (wait / k.patience_hours).min(1.0);
-        let contagion =
-            sv.contagion * (self.staff.satisfaction[employee] - 0.5) * (1.0 - self.utilisation);
-        let mut experience = (1.0 - k.wait_share) * quality + k.wait_share * wait_score + contagion;
+        // Experience before any failure: perceived service quality (Brown &
+        // Lam: the main path from staff to customer), then the wait, then a
+        // small direct contagion of the employee's mood that fades when busy.
+        let satisfaction = self.staff.satisfaction[employee];
+        let own_employee = self.customers[i].favourite == employee as u32;
+        let mut quality = sv.quality_base
+            + sv.quality_resolved * f64::from(u8::from(resolved))
+            + sv.quality_time * time_quality * (0.5 + 0.5 * skill)
+            + sv.quality_latitude * k.latitude * skill * k.differentiation
+            + sv.quality_satisfaction * (satisfaction - 0.5);
+        if k.centric {
+            quality += sv.quality_centric;
+        }
+        if own_employee {
+            quality += sv.quality_bond * self.customers[i].bond;
+        }
+        let wait_penalty = (wait / k.patience_hours).min(1.0);
+        let contagion = sv.contagion * (satisfaction - 0.5) * (1.0 - self.utilisation);
+        let mut experience = quality - k.wait_share * wait_penalty + contagion;
 
         // Failures, provoked conflicts and recovery.
-        let provocation = self.customers.provocation[i];
+        let provocation = self.customers[i].provocation;
         let trouble = rng.uniform();
         let mut keep_sale = 1.0;
         if trouble < k.fail_p {
@@ -483,12 +533,12 @@ impl Store {
                     }
                     RecoveryPolicy::Discount => {
                         let value = if buy_draw < buy_p {
-                            basket
+                            basket()
                         } else {
                             sv.basket_mean
                         };
                         out.cost_discounts += c.policy.discount_share * value;
-                        let p = &mut self.customers.provocation[i];
+                        let p = &mut self.customers[i].provocation;
                         *p += c.customer.provocation_learning * (1.0 - *p);
                         recovery_quality = rec.discount_quality;
                     }
@@ -501,12 +551,12 @@ impl Store {
             out.provoked += 1.0;
             if c.policy.recovery == RecoveryPolicy::Discount {
                 let value = if buy_draw < buy_p {
-                    basket
+                    basket()
                 } else {
                     sv.basket_mean
                 };
                 out.cost_discounts += c.policy.discount_share * value;
-                let p = &mut self.customers.provocation[i];
+                let p = &mut self.customers[i].provocation;
                 *p += c.customer.provocation_learning * (1.0 - *p);
                 experience = 0.4 * experience + 0.6 * rec.discount_quality;
             } else {
@@ -515,12 +565,13 @@ impl Store {
                     out.abuse += 1.0;
                 }
                 // Conflict did not pay: the habit fades.
-                self.customers.provocation[i] *= 0.5;
+                self.customers[i].provocation *= 0.5;
                 experience = 0.5 * experience + 0.5 * rec.technical_quality;
             }
         }
 
         if buy_draw < buy_p * keep_sale {
+            let basket = basket();
             out.purchases += 1.0;
             out.revenue += basket;
             if trouble < k.fail_p {
@@ -530,6 +581,9 @@ impl Store {
         if resolved {
             out.resolved += 1.0;
         }
+        // Small goodwill gestures (a cable, a waived fee) staff make with
+        // latitude, booked at their expected value.
+        out.cost_giveaways += sv.goodwill_per_customer * k.latitude;
         let experience = experience.clamp(0.0, 1.0);
         self.staff.served[employee] += 1;
         self.staff.experience_sum[employee] += experience;
@@ -550,7 +604,7 @@ impl Store {
     ) {
         let cu = &self.config.customer;
         let i = slot as usize;
-        let h = self.customers.happiness[i];
+        let h = self.customers[i].happiness;
         let weight = if experience > h {
             cu.learn_up
         } else {
@@ -560,15 +614,15 @@ impl Store {
             .set_happiness(slot, h + weight * (experience - h));
 
         if let Some(e) = employee {
-            if self.customers.relationship[i] {
-                let fav = self.customers.favourite[i];
+            if self.customers[i].relationship {
+                let fav = self.customers[i].favourite;
                 let same = fav == e as u32;
-                if same || fav == NO_EMPLOYEE || self.customers.bond[i] < 0.05 {
+                if same || fav == NO_EMPLOYEE || self.customers[i].bond < 0.05 {
                     if !same {
-                        self.customers.favourite[i] = e as u32;
-                        self.customers.favourite_generation[i] = self.staff.generation[e];
+                        self.customers[i].favourite = e as u32;
+                        self.customers[i].favourite_generation = self.staff.generation[e];
                     }
-                    let b = &mut self.customers.bond[i];
+                    let b = &mut self.customers[i].bond;
                     *b = (*b + cu.bond_rate * (experience - 0.5)).clamp(0.0, 1.0);
                 }
             }
@@ -581,14 +635,13 @@ impl Store {
             out.delighted += 1.0;
         }
 
-        if self.customers.origin[i] == Origin::WalkIn {
+        if self.customers[i].origin == Origin::WalkIn {
             self.customers.remove(slot);
             return;
         }
-        self.customers.returning[i] = true;
         let loyalty = self.loyalty(i);
         let m = &self.config.market;
-        let defect_p = if self.customers.relationship[i] {
+        let defect_p = if self.customers[i].relationship {
             cu.defection_max * (1.0 - loyalty)
         } else {
             cu.transactional_defection * (1.0 - loyalty)
@@ -598,7 +651,7 @@ impl Store {
             self.customers.remove(slot);
             return;
         }
-        let mean = self.interval_days(slot);
+        let mean = self.interval_days(slot, loyalty);
         let days = libm::ceil(mean * self.customer_rng.exp1()) as u32;
         self.customers.schedule(slot, day, days);
     }
@@ -640,8 +693,11 @@ impl Store {
                 let abuse = f64::from(self.staff.abuse[i]);
                 // Karasek / JD-R: demands raise exhaustion, control buffers.
                 let pressure = 1.0 + c.policy.productivity_target;
+                // Hogreve et al.: past a point latitude burdens (role
+                // ambiguity), more so for staff with low growth need.
                 let strain =
                     w.demand_weight * utilisation * pressure * (1.0 - w.control_buffer * latitude)
+                        + w.ambiguity_strain * latitude * latitude * (1.0 - w.growth_need)
                         + w.overtime_strain * overtime
                         + w.abuse_strain * abuse;
                 let ex = &mut self.staff.exhaustion[i];
@@ -725,7 +781,6 @@ impl Store {
             .weekly_update(self.week_orders, self.week_capacity / policy_time);
         self.week_orders = 0.0;
         self.week_capacity = 0.0;
-        self.customers.resum_happiness();
     }
 
     /// The week's orders and capacity so far (for validation).
