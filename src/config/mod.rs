@@ -12,7 +12,7 @@
 pub mod params;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -208,6 +208,31 @@ impl Config {
         all
     }
 
+    /// Every section's table name and one-line meaning, in file order.
+    pub fn sections() -> Vec<(&'static str, String)> {
+        [
+            (Simulation::SECTION, Simulation::DOC),
+            (Store::SECTION, Store::DOC),
+            (Market::SECTION, Market::DOC),
+            (Customer::SECTION, Customer::DOC),
+            (Service::SECTION, Service::DOC),
+            (Recovery::SECTION, Recovery::DOC),
+            (Workforce::SECTION, Workforce::DOC),
+            (Economics::SECTION, Economics::DOC),
+            (Policy::SECTION, Policy::DOC),
+            (Erosion::SECTION, Erosion::DOC),
+            (Chain::SECTION, Chain::DOC),
+        ]
+        .into_iter()
+        .map(|(name, doc)| {
+            // Docs read " `[name]`: meaning."; keep the meaning.
+            let doc = doc.trim();
+            let meaning = doc.split_once(": ").map_or(doc, |(_, m)| m);
+            (name, meaning.trim_end_matches('.').to_string())
+        })
+        .collect()
+    }
+
     /// Every non-numeric parameter.
     pub fn other_params() -> Vec<OtherParamInfo> {
         let mut all = Store::other_params();
@@ -303,12 +328,6 @@ fn find_key(text: &str, dotted: &str) -> Option<(usize, usize)> {
         }
     }
     None
-}
-
-/// Where a config came from, for manifests.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConfigSource {
-    pub path: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! documentation test (every key appears in `docs/MODEL.md`) cannot drift
 //! apart. Numeric keys carry a closed range `[min, max]`; the few
 //! non-numeric keys (enums, the weekday profile) are checked by hand in
-//! `validate.rs`.
+//! `Config::validate` (`config/mod.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,8 @@ macro_rules! param_section {
         impl $name {
             /// The TOML table name.
             pub const SECTION: &'static str = $section;
+            /// What the section is for (its doc comment).
+            pub const DOC: &'static str = concat!($($sdoc),*);
 
             /// Every numeric key with its value and valid range.
             pub fn params(&self) -> Vec<ParamInfo> {
@@ -138,7 +140,7 @@ param_section! {
         /// Independent seeded replications.
         replications: u32 = 100; "count"; [1, 1_000_000];
         /// Master seed; replication k's random streams derive from (seed, k).
-        seed: u64 = 42; "integer"; [0, u64::MAX];
+        seed: u64 = 42; "integer"; [0, i64::MAX];
     }
 }
 

@@ -5,7 +5,10 @@
 //! back in k order, and every reduction runs sequentially afterwards. The
 //! thread count therefore changes only how long a run takes.
 
+pub mod check;
+pub mod compare;
 pub mod stats;
+pub mod sweep;
 
 use rayon::prelude::*;
 

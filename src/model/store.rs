@@ -174,8 +174,8 @@ impl Store {
             // Visits are memoryless, so the wait to the first one has the
             // same distribution as any interval between visits.
             let mean = self.interval_days(slot, self.loyalty(slot as usize));
-            let first = libm::ceil(mean * self.customer_rng.exp1()) as u32;
-            self.customers.schedule_at(slot, first.saturating_sub(1));
+            let first = (mean * self.customer_rng.exp1()) as u32;
+            self.customers.schedule_at(slot, first);
         }
     }
 
@@ -349,6 +349,12 @@ impl Store {
 
     fn serve_queue(&mut self, day: u32, out: &mut StoreDay) {
         let k = self.encounter_constants();
+        // Departures happen at the end of a day, so every arrival's Heskett
+        // check can run up front; doing them in one pass also loads the
+        // day's customer records with many misses in flight at once.
+        for idx in 0..self.todays.len() {
+            self.heskett_check(self.todays[idx]);
+        }
         self.servers.clear();
         self.servers
             .extend((0..self.staff.positions()).filter(|&i| self.staff.on_duty(i)));
@@ -359,7 +365,6 @@ impl Store {
         for idx in 0..self.todays.len() {
             let slot = self.todays[idx];
             let arrival = self.times[idx];
-            self.heskett_check(slot);
             // Earliest free server: linear scan, staff counts are small.
             let mut best = usize::MAX;
             let mut best_free = f64::INFINITY;
@@ -652,7 +657,7 @@ impl Store {
             return;
         }
         let mean = self.interval_days(slot, loyalty);
-        let days = libm::ceil(mean * self.customer_rng.exp1()) as u32;
+        let days = 1 + (mean * self.customer_rng.exp1()) as u32;
         self.customers.schedule(slot, day, days);
     }
 

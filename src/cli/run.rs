@@ -1,0 +1,339 @@
+//! `effectchain run`: load a config, apply command-line overrides, run the
+//! replications on a thread pool of the requested size, write the output
+//! folder and print the headline KPIs.
+//!
+//! Everything is checked before the simulation starts (config, overrides,
+//! thread count, output folder), so bad input never leaves a folder behind
+//! and never wastes a long run.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use effectchain::config::{Config, ConfigError};
+use effectchain::experiment::{self, RunResults};
+use effectchain::output::{self, RunInfo};
+
+use super::progress::Progress;
+use super::CliError;
+
+/// Arguments of `effectchain run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario config file (TOML).
+    ///
+    /// Every section and key is optional; a missing key takes its default.
+    /// `effectchain init FILE` writes a starter config with every key
+    /// documented, and docs/MODEL.md explains the model behind each one.
+    /// Unknown keys, wrong types and out-of-range values are errors that
+    /// name the file, line and key.
+    #[arg(value_name = "CONFIG")]
+    pub config: PathBuf,
+
+    /// Replications to run [overrides simulation.replications].
+    ///
+    /// Each replication is an independent simulation whose random streams
+    /// derive from (seed, replication index). The 95% confidence intervals
+    /// narrow with the square root of the count: four times as many
+    /// replications halve them. Valid range: 1 to 1000000.
+    #[arg(short, long, value_name = "N")]
+    pub replications: Option<u64>,
+
+    /// Master seed [overrides simulation.seed].
+    ///
+    /// Results are a function of (config, seed): the same pair gives
+    /// byte-identical output files whatever the thread count. Rerun
+    /// with another seed to check that a conclusion does not hinge on one
+    /// set of draws. Valid range: 0 to 9223372036854775807.
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Output folder [default: output/<config file stem>].
+    ///
+    /// Receives summary.json, daily.csv, replications.csv and
+    /// manifest.json. The files are written to a temporary folder first;
+    /// a previous output folder at DIR is replaced only once the new one is
+    /// complete. An existing DIR that is not an effectchain output folder
+    /// (no manifest.json) is never replaced.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Worker threads [default: all cores].
+    ///
+    /// Changes only how long a run takes: each replication is one unit of
+    /// work and results are combined in replication order, so every thread
+    /// count gives byte-identical files. The manifest therefore does not
+    /// record it. Use fewer threads to keep cores free for other work.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Do not draw the progress bar.
+    ///
+    /// The bar is drawn on stderr only when stderr is a terminal, so
+    /// scripts and pipes never see it; this flag hides it on a terminal
+    /// too. The KPI table and the output folder still go to stdout, errors
+    /// still go to stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The KPIs printed after a run, with their labels.
+const HEADLINE: [(&str, &str); 15] = [
+    ("profit", "profit"),
+    ("revenue", "revenue"),
+    ("visits", "visits"),
+    ("served", "served"),
+    ("lost_visit_share", "balked share"),
+    ("active_customers", "active customers"),
+    ("annual_retention", "annual retention"),
+    ("mean_happiness", "mean happiness"),
+    ("staff_satisfaction", "staff satisfaction"),
+    ("exhaustion", "exhaustion"),
+    ("annual_turnover", "annual turnover"),
+    ("time_per_customer", "time per customer"),
+    ("service_standard", "service standard"),
+    ("queue_wait", "queue wait"),
+    ("customer_base_value", "customer base value"),
+];
+
+/// Runs `effectchain run`.
+pub fn execute(args: &RunArgs) -> Result<(), CliError> {
+    let config = load(args)?;
+    let threads = match args.threads {
+        Some(0) => {
+            return Err(CliError::input(
+                "--threads: expected at least 1 thread, found 0",
+            ))
+        }
+        other => other,
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.config));
+    output::check_target(&out).map_err(output_error)?;
+
+    let pool = build_pool(threads)?;
+    let replications = u64::from(config.simulation.replications);
+    let progress = Progress::new(replications, args.quiet);
+    let results = pool.install(|| experiment::run(&config, &|| progress.tick()));
+    progress.finish();
+
+    let command_line = recorded_command_line(args);
+    let info = RunInfo {
+        config: &config,
+        config_path: Some(&args.config),
+        command_line: &command_line,
+    };
+    output::write_run(&out, &results, &info).map_err(output_error)?;
+    super::print_stdout(&report(&config, &results, &out))
+}
+
+/// Loads the config and applies the overrides, each re-validated.
+fn load(args: &RunArgs) -> Result<Config, CliError> {
+    let mut config = Config::from_file(&args.config).map_err(|e| CliError::input(e.to_string()))?;
+    if let Some(n) = args.replications {
+        set_integer(&mut config, "--replications", "simulation.replications", n)?;
+    }
+    if let Some(seed) = args.seed {
+        set_integer(&mut config, "--seed", "simulation.seed", seed)?;
+    }
+    Ok(config)
+}
+
+fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Result<(), CliError> {
+    // TOML integers are signed 64-bit; larger values could not be recorded
+    // in the manifest's TOML.
+    let Ok(v) = i64::try_from(value) else {
+        return Err(CliError::input(format!(
+            "{flag}: key `{key}`: expected a whole number up to {}, found {value}",
+            i64::MAX
+        )));
+    };
+    config
+        .set(key, toml::Value::Integer(v))
+        .map_err(|e: ConfigError| {
+            CliError::input(
+                ConfigError {
+                    origin: flag.to_string(),
+                    ..e
+                }
+                .to_string(),
+            )
+        })
+}
+
+fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    builder
+        .build()
+        .map_err(|e| CliError::failure(format!("cannot start the worker threads: {e}")))
+}
+
+fn output_error(e: output::OutputError) -> CliError {
+    if e.is_bad_path() {
+        CliError::input(e.to_string())
+    } else {
+        CliError::failure(e.to_string())
+    }
+}
+
+/// `output/<config file stem>`.
+fn default_out(config: &Path) -> PathBuf {
+    let stem = config
+        .file_stem()
+        .filter(|s| !s.is_empty())
+        .map_or_else(|| "run".into(), |s| s.to_os_string());
+    Path::new("output").join(stem)
+}
+
+/// The command line recorded in the manifest: a canonical form of this
+/// invocation without `--threads` and `--quiet` (they cannot change the
+/// results), so that runs differing only in them write identical files.
+fn recorded_command_line(args: &RunArgs) -> Vec<String> {
+    let mut line = vec![
+        "effectchain".to_string(),
+        "run".to_string(),
+        args.config.display().to_string(),
+    ];
+    if let Some(n) = args.replications {
+        line.extend(["--replications".to_string(), n.to_string()]);
+    }
+    if let Some(s) = args.seed {
+        line.extend(["--seed".to_string(), s.to_string()]);
+    }
+    if let Some(out) = &args.out {
+        line.extend(["--out".to_string(), out.display().to_string()]);
+    }
+    line
+}
+
+/// The human-readable summary printed after a run.
+fn report(config: &Config, results: &RunResults, out: &Path) -> String {
+    let sim = &config.simulation;
+    let mut s = format!(
+        "{} replications of {} days (KPIs over days {}-{}), seed {}\n\n",
+        results.replications.len(),
+        sim.days,
+        sim.warmup_days,
+        sim.days.saturating_sub(1),
+        results.seed
+    );
+    s.push_str(&format!(
+        "{:<20} {:>13}  {:<29} {}\n",
+        "KPI", "mean", "95% CI", "unit"
+    ));
+    for (name, label) in HEADLINE {
+        let (Some(stats), Some(def)) = (
+            results.kpi(name),
+            effectchain::engine::KPI_DEFS
+                .iter()
+                .find(|d| d.name == name),
+        ) else {
+            continue;
+        };
+        let ci = format!("[{}, {}]", human(stats.ci_low), human(stats.ci_high));
+        s.push_str(&format!(
+            "{:<20} {:>13}  {:<29} {}\n",
+            label,
+            human(stats.mean),
+            ci,
+            def.unit
+        ));
+    }
+    s.push_str(&format!("\nOutput: {}\n", out.display()));
+    s
+}
+
+/// A number for people: thousands grouped, about four significant digits.
+fn human(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
+    let a = v.abs();
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        3
+    };
+    let text = format!("{:.*}", decimals, a);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use effectchain::engine::KPI_DEFS;
+
+    #[test]
+    fn headline_kpis_exist() {
+        for (name, _) in HEADLINE {
+            assert!(KPI_DEFS.iter().any(|d| d.name == name), "{name}");
+        }
+    }
+
+    #[test]
+    fn human_numbers() {
+        assert_eq!(human(1_234_567.4), "1,234,567");
+        assert_eq!(human(-1_234.6), "-1,235");
+        assert_eq!(human(12.345), "12.3");
+        assert_eq!(human(0.73449), "0.734");
+        assert_eq!(human(-0.0001), "0.000");
+        assert_eq!(human(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn default_out_uses_the_config_stem() {
+        assert_eq!(
+            default_out(Path::new("configs/expert-store.toml")),
+            Path::new("output").join("expert-store")
+        );
+    }
+
+    #[test]
+    fn recorded_command_line_omits_threads_and_quiet() {
+        let args = RunArgs {
+            config: "a.toml".into(),
+            replications: Some(3),
+            seed: None,
+            out: Some("o".into()),
+            threads: Some(4),
+            quiet: true,
+        };
+        assert_eq!(
+            recorded_command_line(&args),
+            [
+                "effectchain",
+                "run",
+                "a.toml",
+                "--replications",
+                "3",
+                "--out",
+                "o"
+            ]
+        );
+    }
+}

@@ -1,0 +1,742 @@
+//! Parameter sweeps: a sweep file names a base config and the parameters to
+//! vary; this module turns it into numbered points and runs them, streaming
+//! one result row per finished point.
+//!
+//! ```toml
+//! base = "../expert-store.toml"    # relative to the sweep file
+//! replications = 20
+//! seed = 7                          # default: the base config's seed
+//! design = "grid"                   # grid | latin_hypercube | list
+//! kpis = ["profit", "mean_happiness"]
+//! [parameters."policy.latitude"]
+//! from = 0.0
+//! to = 1.0
+//! steps = 11                        # or: values = [0.0, 0.5, 1.0]
+//! [baseline]                        # optional: compare each point with
+//! "policy.latitude" = 0.2           # itself under these overrides (paired)
+//! ```
+//!
+//! **Point ids** are stable: a grid point's id is its mixed-radix index over
+//! the parameters in name order (the last name varies fastest); a Latin
+//! hypercube's are its sample numbers; a list's its position. **Common random
+//! numbers:** replication k of every point (and of its baseline) uses the
+//! streams of (seed, k), so neighbouring points differ by their parameters,
+//! not by their luck. A point's row is therefore a function of (sweep file,
+//! base config, point id) alone, whatever the threads, shards or resumes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, ConfigError};
+use crate::engine::{run_replication, Replication, KPI_DEFS};
+use crate::rng::{Purpose, Stream};
+
+use super::stats::Stats;
+
+/// Most points a sweep may have (a typo in `steps` should not start a
+/// billion-point run).
+pub const MAX_POINTS: u64 = 10_000_000;
+
+/// KPIs kept when a sweep file names none.
+pub const DEFAULT_KPIS: &[&str] = &[
+    "profit",
+    "revenue",
+    "lost_visit_share",
+    "active_customers",
+    "annual_retention",
+    "mean_happiness",
+    "staff_satisfaction",
+    "exhaustion",
+    "annual_turnover",
+    "time_per_customer",
+    "queue_wait",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSweep {
+    base: PathBuf,
+    replications: u32,
+    seed: Option<u64>,
+    #[serde(default = "default_design")]
+    design: String,
+    samples: Option<u64>,
+    kpis: Option<Vec<String>>,
+    #[serde(default)]
+    parameters: BTreeMap<String, RawParameter>,
+    #[serde(default)]
+    baseline: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    points: Vec<BTreeMap<String, f64>>,
+}
+
+fn default_design() -> String {
+    "grid".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    values: Option<Vec<f64>>,
+    from: Option<f64>,
+    to: Option<f64>,
+    steps: Option<u64>,
+}
+
+/// How points are laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Design {
+    /// Every combination of every parameter's values.
+    Grid,
+    /// `samples` points stratified in every parameter (seeded).
+    LatinHypercube { samples: u64 },
+    /// Points given one by one in the sweep file.
+    List(Vec<Vec<f64>>),
+}
+
+/// One varied parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Dotted config path, such as `policy.latitude`.
+    pub path: String,
+    /// Grid values (grid design) or the range ends (Latin hypercube).
+    pub values: Vec<f64>,
+    /// Whether the key takes whole numbers.
+    pub integer: bool,
+}
+
+/// A validated sweep.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    pub file: PathBuf,
+    pub base: Config,
+    pub replications: u32,
+    pub seed: u64,
+    pub design: Design,
+    pub parameters: Vec<Parameter>,
+    pub kpis: Vec<String>,
+    /// Overrides that turn a point into its baseline, if any.
+    pub baseline: BTreeMap<String, toml::Value>,
+    /// Hex digest of the sweep file, the base config and the crate version:
+    /// shards and resumes of different sweeps never mix.
+    pub fingerprint: String,
+    lhs: Option<Vec<Vec<u32>>>,
+}
+
+fn err(file: &Path, key: Option<String>, message: String) -> ConfigError {
+    ConfigError {
+        origin: file.display().to_string(),
+        key,
+        position: None,
+        message,
+    }
+}
+
+/// FNV-1a, 64 bit: a stable digest (std's hashers are not stable).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Sweep {
+    /// Reads and validates a sweep file.
+    pub fn from_file(file: &Path) -> Result<Sweep, ConfigError> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| err(file, None, format!("cannot read the sweep file: {e}")))?;
+        let raw: RawSweep = {
+            let de = toml::Deserializer::new(&text);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let key = e.path().to_string();
+                let inner = e.into_inner();
+                err(
+                    file,
+                    (!key.is_empty() && key != ".").then_some(key),
+                    inner
+                        .message()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            })?
+        };
+        let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
+        let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
+            err(
+                file,
+                Some("base".into()),
+                format!("cannot read base config `{}`: {e}", base_path.display()),
+            )
+        })?;
+        let base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+        if raw.replications == 0 {
+            return Err(err(
+                file,
+                Some("replications".into()),
+                "expected at least 1, found 0".into(),
+            ));
+        }
+        let kpis = match raw.kpis {
+            Some(list) if list.is_empty() => {
+                return Err(err(
+                    file,
+                    Some("kpis".into()),
+                    "expected at least one KPI name".into(),
+                ))
+            }
+            Some(list) => list,
+            None => DEFAULT_KPIS.iter().map(|s| s.to_string()).collect(),
+        };
+        for name in &kpis {
+            if !KPI_DEFS.iter().any(|d| d.name == name) {
+                return Err(err(
+                    file,
+                    Some("kpis".into()),
+                    format!("unknown KPI `{name}` (see the KPI list in docs/MODEL.md)"),
+                ));
+            }
+        }
+        let integer_keys: BTreeMap<String, bool> = base
+            .params()
+            .into_iter()
+            .map(|p| (p.path(), p.integer))
+            .collect();
+        let key_of = |path: &str| format!("parameters.\"{path}\"");
+        let mut parameters = Vec::new();
+        for (path, p) in &raw.parameters {
+            let Some(&integer) = integer_keys.get(path) else {
+                return Err(err(
+                    file,
+                    Some(key_of(path)),
+                    "not a numeric config key".into(),
+                ));
+            };
+            let values = match (&p.values, p.from, p.to, p.steps) {
+                (Some(v), None, None, None) if !v.is_empty() => v.clone(),
+                (None, Some(from), Some(to), Some(steps)) if steps >= 1 => {
+                    if steps == 1 {
+                        vec![from]
+                    } else {
+                        // Computed from the index, not by accumulation, so
+                        // no rounding error builds up along the range.
+                        (0..steps)
+                            .map(|i| from + (to - from) * i as f64 / (steps - 1) as f64)
+                            .collect()
+                    }
+                }
+                (None, Some(from), Some(to), None) if raw.design == "latin_hypercube" => {
+                    vec![from, to]
+                }
+                _ => return Err(err(
+                    file,
+                    Some(key_of(path)),
+                    "expected either `values = [...]` (non-empty) or `from`, `to` and `steps >= 1`"
+                        .into(),
+                )),
+            };
+            for v in &values {
+                let mut probe = base.clone();
+                let value = if integer {
+                    toml::Value::Float(v.round())
+                } else {
+                    toml::Value::Float(*v)
+                };
+                probe
+                    .set(path, value)
+                    .map_err(|e| err(file, Some(key_of(path)), e.message))?;
+            }
+            parameters.push(Parameter {
+                path: path.clone(),
+                values,
+                integer,
+            });
+        }
+        let design = match raw.design.as_str() {
+            "grid" => Design::Grid,
+            "latin_hypercube" => Design::LatinHypercube {
+                samples: raw.samples.filter(|s| *s >= 1).ok_or_else(|| {
+                    err(
+                        file,
+                        Some("samples".into()),
+                        "a Latin hypercube needs `samples >= 1`".into(),
+                    )
+                })?,
+            },
+            "list" => {
+                if raw.points.is_empty() {
+                    return Err(err(
+                        file,
+                        Some("points".into()),
+                        "a list design needs `[[points]]`".into(),
+                    ));
+                }
+                let names: Vec<String> = raw.points[0].keys().cloned().collect();
+                parameters = names
+                    .iter()
+                    .map(|n| {
+                        integer_keys
+                            .get(n)
+                            .map(|&integer| Parameter {
+                                path: n.clone(),
+                                values: Vec::new(),
+                                integer,
+                            })
+                            .ok_or_else(|| {
+                                err(
+                                    file,
+                                    Some(format!("points.\"{n}\"")),
+                                    "not a numeric config key".into(),
+                                )
+                            })
+                    })
+                    .collect::<Result<_, _>>()?;
+                let mut rows = Vec::new();
+                for (i, point) in raw.points.iter().enumerate() {
+                    if point.keys().ne(names.iter()) {
+                        return Err(err(
+                            file,
+                            Some(format!("points[{i}]")),
+                            "every point must set the same keys as the first".into(),
+                        ));
+                    }
+                    rows.push(point.values().copied().collect());
+                }
+                Design::List(rows)
+            }
+            other => {
+                return Err(err(
+                    file,
+                    Some("design".into()),
+                    format!("expected `grid`, `latin_hypercube` or `list`, found `{other}`"),
+                ))
+            }
+        };
+        if parameters.is_empty() {
+            return Err(err(
+                file,
+                Some("parameters".into()),
+                "name at least one parameter to vary".into(),
+            ));
+        }
+        for (key, value) in &raw.baseline {
+            let mut probe = base.clone();
+            probe
+                .set(key, value.clone())
+                .map_err(|e| err(file, Some(format!("baseline.\"{key}\"")), e.message))?;
+        }
+        let seed = raw.seed.unwrap_or(base.simulation.seed);
+        let fingerprint = format!(
+            "{:016x}",
+            fnv1a(format!("{text}\u{0}{base_text}\u{0}{}", env!("CARGO_PKG_VERSION")).as_bytes())
+        );
+        let mut sweep = Sweep {
+            file: file.to_path_buf(),
+            base,
+            replications: raw.replications,
+            seed,
+            design,
+            parameters,
+            kpis,
+            baseline: raw.baseline,
+            fingerprint,
+            lhs: None,
+        };
+        let n = sweep.grid_size();
+        if n > MAX_POINTS {
+            return Err(err(
+                file,
+                Some("parameters".into()),
+                format!("{n} points is more than the {MAX_POINTS} allowed"),
+            ));
+        }
+        if let Design::LatinHypercube { samples } = sweep.design {
+            // One stratum permutation per parameter, from a stream of its own.
+            let mut rng = Stream::new(seed, u64::from(u32::MAX), 0, Purpose::Setup);
+            sweep.lhs = Some(
+                sweep
+                    .parameters
+                    .iter()
+                    .map(|_| {
+                        let mut perm: Vec<u32> = (0..samples as u32).collect();
+                        for i in (1..perm.len()).rev() {
+                            perm.swap(i, rng.index(i + 1));
+                        }
+                        perm
+                    })
+                    .collect(),
+            );
+        }
+        Ok(sweep)
+    }
+
+    fn grid_size(&self) -> u64 {
+        match &self.design {
+            Design::Grid => self
+                .parameters
+                .iter()
+                .map(|p| p.values.len() as u64)
+                .fold(1u64, |a, b| a.saturating_mul(b)),
+            Design::LatinHypercube { samples } => *samples,
+            Design::List(rows) => rows.len() as u64,
+        }
+    }
+
+    /// Number of points.
+    pub fn points(&self) -> u64 {
+        self.grid_size()
+    }
+
+    /// The parameter values of point `id`, in parameter order.
+    pub fn point(&self, id: u64) -> Vec<f64> {
+        let round = |p: &Parameter, v: f64| if p.integer { v.round() } else { v };
+        match &self.design {
+            Design::Grid => {
+                let mut rest = id;
+                let mut values = vec![0.0; self.parameters.len()];
+                for (slot, p) in values.iter_mut().zip(&self.parameters).rev() {
+                    let n = p.values.len() as u64;
+                    *slot = p.values[(rest % n) as usize];
+                    rest /= n;
+                }
+                values
+            }
+            Design::LatinHypercube { samples } => {
+                let perms = self.lhs.as_ref().expect("built with the design");
+                // The position inside a stratum comes from the point's own
+                // stream, so it does not depend on other points.
+                let mut rng =
+                    Stream::new(self.seed, u64::from(u32::MAX) + 1 + id, 0, Purpose::Setup);
+                self.parameters
+                    .iter()
+                    .zip(perms)
+                    .map(|(p, perm)| {
+                        let u = (f64::from(perm[id as usize]) + rng.uniform()) / *samples as f64;
+                        round(p, p.values[0] + (p.values[1] - p.values[0]) * u)
+                    })
+                    .collect()
+            }
+            Design::List(rows) => rows[id as usize].clone(),
+        }
+    }
+
+    /// The config of a point, and of its baseline when the sweep has one.
+    pub fn configs(&self, values: &[f64]) -> Result<(Config, Option<Config>), ConfigError> {
+        let mut config = self.base.clone();
+        for (p, v) in self.parameters.iter().zip(values) {
+            config.set(&p.path, toml::Value::Float(*v))?;
+        }
+        let baseline = if self.baseline.is_empty() {
+            None
+        } else {
+            let mut b = config.clone();
+            for (key, value) in &self.baseline {
+                b.set(key, value.clone())?;
+            }
+            Some(b)
+        };
+        Ok((config, baseline))
+    }
+
+    /// Runs one point: its replications (and its baseline's, paired) in
+    /// parallel, summarised in replication order.
+    pub fn run_point(&self, id: u64) -> Result<PointResult, ConfigError> {
+        let values = self.point(id);
+        let (config, baseline) = self.configs(&values)?;
+        let reps: Vec<(Replication, Option<Replication>)> = (0..u64::from(self.replications))
+            .into_par_iter()
+            .map(|k| {
+                let point = run_replication(&config, self.seed, k);
+                let base = baseline.as_ref().map(|b| run_replication(b, self.seed, k));
+                (point, base)
+            })
+            .collect();
+        let index: Vec<usize> = self
+            .kpis
+            .iter()
+            .map(|k| {
+                KPI_DEFS
+                    .iter()
+                    .position(|d| d.name == k)
+                    .expect("checked on load")
+            })
+            .collect();
+        type Values = (Vec<f64>, Option<Vec<f64>>);
+        let values_of: Vec<Values> = reps
+            .iter()
+            .map(|(p, b)| (p.kpis.values(), b.as_ref().map(|b| b.kpis.values())))
+            .collect();
+        let kpis = index
+            .iter()
+            .map(|&i| Stats::of(&values_of.iter().map(|(p, _)| p[i]).collect::<Vec<_>>()))
+            .collect();
+        let differences = baseline.as_ref().map(|_| {
+            index
+                .iter()
+                .map(|&i| {
+                    Stats::of(
+                        &values_of
+                            .iter()
+                            .map(|(p, b)| p[i] - b.as_ref().expect("baseline run")[i])
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect()
+        });
+        Ok(PointResult {
+            id,
+            values,
+            kpis,
+            differences,
+        })
+    }
+
+    /// Runs the given points in parallel, handing each result to `on_point`
+    /// as it finishes (from worker threads, in completion order). Stops at
+    /// the first error after the points in flight finish.
+    pub fn run_points(
+        &self,
+        ids: &[u64],
+        on_point: &(dyn Fn(PointResult) -> Result<(), String> + Sync),
+    ) -> Result<(), String> {
+        ids.par_iter().try_for_each(|&id| {
+            let result = self.run_point(id).map_err(|e| e.to_string())?;
+            on_point(result)
+        })
+    }
+}
+
+/// One point's summaries, in the sweep's KPI order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointResult {
+    pub id: u64,
+    /// Parameter values, in the sweep's parameter order.
+    pub values: Vec<f64>,
+    pub kpis: Vec<Stats>,
+    /// Paired differences point - baseline, when the sweep has a baseline.
+    pub differences: Option<Vec<Stats>>,
+}
+
+/// Which points a shard runs: `index` of `count`, 1-based as written
+/// (`--shard 3/16`); point ids with `id % count == index - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
+
+    /// Parses `I/N` with 1 <= I <= N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("expected I/N such as 3/16, found `{s}`"))?;
+        let index: u32 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a shard number, found `{i}`"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a shard count, found `{n}`"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!(
+                "expected 1 <= I <= N in I/N, found {index}/{count}"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    pub fn contains(&self, id: u64) -> bool {
+        id % u64::from(self.count) == u64::from(self.index - 1)
+    }
+
+    /// Point ids of this shard among `total`, ascending.
+    pub fn ids(&self, total: u64) -> impl Iterator<Item = u64> {
+        (u64::from(self.index - 1)..total).step_by(self.count as usize)
+    }
+}
+
+/// The manager's answers from a one- or two-parameter sweep: the value
+/// with the highest profit and, against a baseline, where the profit
+/// difference crosses zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub parameters: Vec<String>,
+    /// The point with the highest mean profit.
+    pub best: Option<BestPoint>,
+    /// The point with the highest mean profit difference to the baseline.
+    pub best_difference: Option<BestPoint>,
+    /// One parameter with a baseline: where the difference crosses zero.
+    pub break_even: Option<BreakEven>,
+    /// Two grid parameters with a baseline: for each value of the first,
+    /// where the difference crosses zero along the second.
+    pub break_even_curve: Vec<CurvePoint>,
+}
+
+/// A point and its profit (or profit difference) with its 95% CI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BestPoint {
+    pub values: Vec<f64>,
+    pub mean: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// Where the mean profit difference crosses zero along one parameter, and
+/// where the bounds of its 95% CI do (the break-even interval).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakEven {
+    pub crossings: Vec<f64>,
+    pub ci_low_crossings: Vec<f64>,
+    pub ci_high_crossings: Vec<f64>,
+}
+
+/// One point of a two-parameter break-even curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// Value of the first parameter.
+    pub first: f64,
+    /// Values of the second parameter where the difference crosses zero.
+    pub second: Vec<f64>,
+}
+
+impl Analysis {
+    /// Whether a sweep's rows can be analysed: profit is kept and there are
+    /// one parameter, or two on a grid.
+    pub fn applies(sweep: &Sweep) -> bool {
+        sweep.kpis.iter().any(|k| k == "profit")
+            && (sweep.parameters.len() == 1
+                || (sweep.parameters.len() == 2 && sweep.design == Design::Grid))
+    }
+
+    /// Analyses rows given in point-id order.
+    pub fn of(sweep: &Sweep, rows: &[PointResult]) -> Analysis {
+        let profit = sweep
+            .kpis
+            .iter()
+            .position(|k| k == "profit")
+            .expect("checked by applies");
+        let best_by = |stat: &dyn Fn(&PointResult) -> Option<Stats>| {
+            rows.iter()
+                .filter_map(|r| stat(r).map(|s| (r, s)))
+                .fold(None::<(&PointResult, Stats)>, |best, (r, s)| match best {
+                    Some((_, b)) if b.mean >= s.mean => best,
+                    _ => Some((r, s)),
+                })
+                .map(|(r, s)| BestPoint {
+                    values: r.values.clone(),
+                    mean: s.mean,
+                    ci_low: s.ci_low,
+                    ci_high: s.ci_high,
+                })
+        };
+        let best = best_by(&|r| Some(r.kpis[profit]));
+        let best_difference = best_by(&|r| r.differences.as_ref().map(|d| d[profit]));
+        let has_baseline = rows.first().is_some_and(|r| r.differences.is_some());
+        let mut break_even = None;
+        let mut break_even_curve = Vec::new();
+        if has_baseline && sweep.parameters.len() == 1 {
+            let mut sorted: Vec<&PointResult> = rows.iter().collect();
+            sorted.sort_by(|a, b| a.values[0].total_cmp(&b.values[0]));
+            let x: Vec<f64> = sorted.iter().map(|r| r.values[0]).collect();
+            let d = |f: fn(&Stats) -> f64| -> Vec<f64> {
+                sorted
+                    .iter()
+                    .map(|r| f(&r.differences.as_ref().expect("baseline")[profit]))
+                    .collect()
+            };
+            break_even = Some(BreakEven {
+                crossings: zero_crossings(&x, &d(|s| s.mean)),
+                ci_low_crossings: zero_crossings(&x, &d(|s| s.ci_low)),
+                ci_high_crossings: zero_crossings(&x, &d(|s| s.ci_high)),
+            });
+        } else if has_baseline && sweep.parameters.len() == 2 {
+            for &first in &sweep.parameters[0].values {
+                let mut line: Vec<&PointResult> =
+                    rows.iter().filter(|r| r.values[0] == first).collect();
+                line.sort_by(|a, b| a.values[1].total_cmp(&b.values[1]));
+                let x: Vec<f64> = line.iter().map(|r| r.values[1]).collect();
+                let y: Vec<f64> = line
+                    .iter()
+                    .map(|r| r.differences.as_ref().expect("baseline")[profit].mean)
+                    .collect();
+                break_even_curve.push(CurvePoint {
+                    first,
+                    second: zero_crossings(&x, &y),
+                });
+            }
+        }
+        Analysis {
+            parameters: sweep.parameters.iter().map(|p| p.path.clone()).collect(),
+            best,
+            best_difference,
+            break_even,
+            break_even_curve,
+        }
+    }
+}
+
+/// Zero crossings of `y(x)` by linear interpolation between neighbours.
+pub fn zero_crossings(x: &[f64], y: &[f64]) -> Vec<f64> {
+    let mut out = Vec::new();
+    for j in 0..x.len().saturating_sub(1) {
+        let (y0, y1) = (y[j], y[j + 1]);
+        if y0 == 0.0 {
+            out.push(x[j]);
+        } else if (y0 < 0.0) != (y1 < 0.0) && y1 != 0.0 {
+            out.push(x[j] + (x[j + 1] - x[j]) * y0 / (y0 - y1));
+        }
+    }
+    if let (Some(&xl), Some(&yl)) = (x.last(), y.last()) {
+        if yl == 0.0 {
+            out.push(xl);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossings_interpolate() {
+        assert_eq!(
+            zero_crossings(&[0.0, 1.0, 2.0], &[1.0, -1.0, -2.0]),
+            vec![0.5]
+        );
+        assert!(zero_crossings(&[0.0, 1.0], &[1.0, 2.0]).is_empty());
+    }
+
+    #[test]
+    fn shards_partition_the_points() {
+        let total = 23;
+        let mut seen = vec![0; total as usize];
+        for i in 1..=4 {
+            for id in (Shard { index: i, count: 4 }).ids(total) {
+                seen[id as usize] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&n| n == 1));
+        assert!(
+            Shard::parse("0/3").is_err()
+                && Shard::parse("4/3").is_err()
+                && Shard::parse("x").is_err()
+        );
+        assert_eq!(
+            Shard::parse("3/16").unwrap(),
+            Shard {
+                index: 3,
+                count: 16
+            }
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! CSV exports: `daily.csv` (the mean daily path with its 95% CI) and
+//! `replications.csv` (every KPI of every replication).
+//!
+//! Columns come from the `DAILY_DEFS` and `KPI_DEFS` tables, so a new
+//! variable appears in the files without touching this module. Numbers are
+//! written with Rust's `Display` for `f64`: the shortest decimal that reads
+//! back to the same value, never in exponent notation, and the same on
+//! every platform. Records end in `\n`.
+
+use super::{OutputError, DAILY_FILE, REPLICATIONS_FILE};
+use crate::engine::{DAILY_DEFS, KPI_DEFS};
+use crate::experiment::RunResults;
+
+/// `daily.csv`: one row per simulated day (day 0 is the first, warm-up
+/// included): `day`, then `<name>_mean,<name>_ci_low,<name>_ci_high` for
+/// every daily variable.
+pub fn daily(results: &RunResults) -> Result<Vec<u8>, OutputError> {
+    let mut header = vec!["day".to_string()];
+    for def in DAILY_DEFS {
+        for suffix in ["mean", "ci_low", "ci_high"] {
+            header.push(format!("{}_{suffix}", def.name));
+        }
+    }
+    let rows = results.daily.iter().enumerate().map(|(day, vars)| {
+        let mut row = Vec::with_capacity(1 + 3 * vars.len());
+        row.push(day.to_string());
+        for s in vars {
+            row.extend([num(s.mean), num(s.ci_low), num(s.ci_high)]);
+        }
+        row
+    });
+    write(DAILY_FILE, header, rows)
+}
+
+/// `replications.csv`: one row per replication: `replication` (its index
+/// k), then every KPI in `KPI_DEFS` order.
+pub fn replications(results: &RunResults) -> Result<Vec<u8>, OutputError> {
+    let header = std::iter::once("replication".to_string())
+        .chain(KPI_DEFS.iter().map(|d| d.name.to_string()))
+        .collect();
+    let rows = results.replications.iter().map(|r| {
+        std::iter::once(r.index.to_string())
+            .chain(r.kpis.values().into_iter().map(num))
+            .collect()
+    });
+    write(REPLICATIONS_FILE, header, rows)
+}
+
+fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+fn write(
+    file: &'static str,
+    header: Vec<String>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, OutputError> {
+    let fail = |e: &dyn std::fmt::Display| OutputError::Render {
+        file,
+        message: e.to_string(),
+    };
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(&header).map_err(|e| fail(&e))?;
+    for row in rows {
+        w.write_record(&row).map_err(|e| fail(&e))?;
+    }
+    w.into_inner().map_err(|e| fail(&e))
+}

@@ -1,0 +1,396 @@
+//! Output layer: turns a run's [`RunResults`] into the files of an output
+//! folder, and writes that folder atomically.
+//!
+//! One file per format renders bytes in memory ([`csv`] for `daily.csv` and
+//! `replications.csv`, [`json`] for `summary.json` and `manifest.json`);
+//! this module owns the folder. Everything is first written into a sibling
+//! temporary folder `<out>.partial-<pid>`; only when every file is complete
+//! does a previous `<out>` move aside and the temporary folder take its
+//! place. On any error the temporary folder is removed, so a reader never
+//! sees a half-written output folder.
+//!
+//! Every file is a function of (config, seed, command line, config path):
+//! no timestamps, thread counts or host names are recorded, so two runs of
+//! the same scenario produce byte-identical folders.
+//!
+//! **Invariant:** the library never prints; errors are returned as
+//! [`OutputError`] for the caller to report.
+
+pub mod csv;
+pub mod json;
+pub mod sweep;
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::experiment::RunResults;
+
+/// Name of the generator recorded in manifests.
+pub const RNG_NAME: &str = "ChaCha8 (rand_chacha 0.9)";
+
+/// Crate version recorded in summaries and manifests.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// File holding the KPI summaries (mean, sd, 95% CI per KPI).
+pub const SUMMARY_FILE: &str = "summary.json";
+/// File holding the daily series (mean and 95% CI per variable and day).
+pub const DAILY_FILE: &str = "daily.csv";
+/// File holding every KPI of every replication.
+pub const REPLICATIONS_FILE: &str = "replications.csv";
+/// File recording how the run was made (resolved config, seed, version).
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The files of an output folder, in the order they are written.
+pub const FILES: [&str; 4] = [SUMMARY_FILE, DAILY_FILE, REPLICATIONS_FILE, MANIFEST_FILE];
+
+/// What a manifest records besides the results: how the run was asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct RunInfo<'a> {
+    /// The resolved config the run used (defaults and overrides applied).
+    pub config: &'a Config,
+    /// The config file, if the config came from one (recorded as given).
+    pub config_path: Option<&'a Path>,
+    /// The command line to record. The caller decides what it contains; the
+    /// `effectchain` binary records a canonical form without options that
+    /// cannot change results (`--threads`, `--quiet`).
+    pub command_line: &'a [String],
+}
+
+/// Why an output folder could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A filesystem operation failed.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Io {
+        /// The file or folder the failing operation concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The target exists and does not look like an earlier output folder,
+    /// so it is not replaced (it might be a user's folder or file).
+    #[error(
+        "refusing to replace `{}`: it exists and is not an effectchain output folder \
+         (no {MANIFEST_FILE}); choose another output folder",
+        path.display()
+    )]
+    NotAnOutputFolder {
+        /// The existing path.
+        path: PathBuf,
+    },
+    /// The target path cannot name a folder (such as `/` or `..`).
+    #[error("cannot use `{}` as an output folder: it has no final folder name", path.display())]
+    BadPath {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A sweep folder cannot be used as asked (an interrupted run without
+    /// `--resume`, a foreign or missing shard, ...).
+    #[error("`{}` {message}", path.display())]
+    Sweep {
+        /// The folder concerned.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Serialising a file's contents failed (not expected for valid results).
+    #[error("cannot render `{file}`: {message}")]
+    Render {
+        /// The file being rendered.
+        file: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl OutputError {
+    /// Whether the error is the caller's choice of path (bad input) rather
+    /// than a failure of the system.
+    pub fn is_bad_path(&self) -> bool {
+        matches!(
+            self,
+            OutputError::NotAnOutputFolder { .. }
+                | OutputError::BadPath { .. }
+                | OutputError::Sweep { .. }
+        )
+    }
+}
+
+/// Renders every output file in memory, as `(file name, contents)` pairs in
+/// [`FILES`] order.
+pub fn render(
+    results: &RunResults,
+    info: &RunInfo<'_>,
+) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
+    Ok(vec![
+        (SUMMARY_FILE, json::summary(results, info)?),
+        (DAILY_FILE, csv::daily(results)?),
+        (REPLICATIONS_FILE, csv::replications(results)?),
+        (MANIFEST_FILE, json::manifest(results, info)?),
+    ])
+}
+
+/// Writes all output files of a run into the folder `out`, atomically:
+/// `out` either keeps its previous contents or holds the complete new set.
+///
+/// A previous `out` is replaced only if it is an earlier output folder
+/// (it holds a `manifest.json`) or is empty; anything else is refused with
+/// [`OutputError::NotAnOutputFolder`] before anything is written. Missing
+/// parent folders are created.
+pub fn write_run(out: &Path, results: &RunResults, info: &RunInfo<'_>) -> Result<(), OutputError> {
+    let files = render(results, info)?;
+    write_folder_atomically(out, &files)
+}
+
+/// Writes `files` (name, contents) as the only files of folder `out`,
+/// replacing a previous output folder there. See [`write_run`].
+pub fn write_folder_atomically(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+    let (parent, name) = split(out)?;
+    let out = &parent.join(&name);
+    let previous = check_replaceable(out)?;
+    fs::create_dir_all(&parent).map_err(|source| OutputError::Io {
+        path: parent.clone(),
+        source,
+    })?;
+
+    let name = name.as_os_str();
+    let pid = std::process::id();
+    let temp = parent.join(suffixed(name, &format!(".partial-{pid}")));
+    if let Err(e) = fill_folder(&temp, files) {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(e);
+    }
+
+    if previous {
+        let aside = parent.join(suffixed(name, &format!(".old-{pid}")));
+        let _ = fs::remove_dir_all(&aside);
+        if let Err(source) = fs::rename(out, &aside) {
+            let _ = fs::remove_dir_all(&temp);
+            return Err(OutputError::Io {
+                path: out.to_path_buf(),
+                source,
+            });
+        }
+        if let Err(source) = fs::rename(&temp, out) {
+            let _ = fs::rename(&aside, out);
+            let _ = fs::remove_dir_all(&temp);
+            return Err(OutputError::Io {
+                path: out.to_path_buf(),
+                source,
+            });
+        }
+        // The new folder is complete and in place; a left-over `.old-<pid>`
+        // folder (removal failed) holds only the previous results.
+        let _ = fs::remove_dir_all(&aside);
+    } else if let Err(source) = fs::rename(&temp, out) {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(OutputError::Io {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
+    Ok(())
+}
+
+/// Checks, before a run, that [`write_run`] may write folder `out`: it has
+/// a final folder name and is absent, empty or an earlier output folder.
+/// Nothing is created.
+pub fn check_target(out: &Path) -> Result<(), OutputError> {
+    let (parent, name) = split(out)?;
+    check_replaceable(&parent.join(name)).map(|_| ())
+}
+
+/// The parent folder and the folder name of `out` (`runs/a/.` names folder
+/// `a` in `runs`).
+fn split(out: &Path) -> Result<(PathBuf, OsString), OutputError> {
+    let name = out
+        .file_name()
+        .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+        .ok_or_else(|| OutputError::BadPath {
+            path: out.to_path_buf(),
+        })?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name.to_os_string()))
+}
+
+/// Whether `out` exists and may be replaced; an error if it exists and may
+/// not be.
+fn check_replaceable(out: &Path) -> Result<bool, OutputError> {
+    let refuse = || OutputError::NotAnOutputFolder {
+        path: out.to_path_buf(),
+    };
+    let meta = match fs::symlink_metadata(out) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => {
+            return Err(OutputError::Io {
+                path: out.to_path_buf(),
+                source,
+            })
+        }
+    };
+    if !meta.is_dir() {
+        return Err(refuse());
+    }
+    if out.join(MANIFEST_FILE).is_file() {
+        return Ok(true);
+    }
+    let mut entries = fs::read_dir(out).map_err(|source| OutputError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    if entries.next().is_none() {
+        Ok(true)
+    } else {
+        Err(refuse())
+    }
+}
+
+/// Creates folder `dir` (fresh) and writes every file into it, synced.
+fn fill_folder(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+    if dir.exists() {
+        // A stale folder of an earlier process with the same id.
+        fs::remove_dir_all(dir).map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    fs::create_dir(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, contents) in files {
+        let path = dir.join(name);
+        let write = || -> io::Result<()> {
+            let mut file = fs::File::create(&path)?;
+            file.write_all(contents)?;
+            file.sync_all()
+        };
+        write().map_err(|source| OutputError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+fn suffixed(name: &std::ffi::OsStr, suffix: &str) -> OsString {
+    let mut s = name.to_os_string();
+    s.push(suffix);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<(&'static str, Vec<u8>)> {
+        vec![("a.txt", b"new".to_vec()), (MANIFEST_FILE, b"{}".to_vec())]
+    }
+
+    #[test]
+    fn writes_a_fresh_folder_with_missing_parents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("x").join("run");
+        write_folder_atomically(&out, &files()).unwrap();
+        assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"new");
+        let names: Vec<_> = fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![OsString::from("run")], "no temporary left");
+    }
+
+    #[test]
+    fn replaces_a_previous_output_folder_entirely() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("run");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join(MANIFEST_FILE), "old").unwrap();
+        fs::write(out.join("stale.csv"), "old").unwrap();
+        write_folder_atomically(&out, &files()).unwrap();
+        assert!(!out.join("stale.csv").exists());
+        assert_eq!(fs::read(out.join(MANIFEST_FILE)).unwrap(), b"{}");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_to_replace_a_foreign_folder_or_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("mine");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("thesis.tex"), "precious").unwrap();
+        let e = write_folder_atomically(&folder, &files()).unwrap_err();
+        assert!(e.is_bad_path(), "{e}");
+        assert_eq!(fs::read(folder.join("thesis.tex")).unwrap(), b"precious");
+        let file = tmp.path().join("file.txt");
+        fs::write(&file, "precious").unwrap();
+        assert!(write_folder_atomically(&file, &files())
+            .unwrap_err()
+            .is_bad_path());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn failed_write_leaves_no_partial_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("run");
+        // A file name with a path separator into a missing folder fails.
+        let bad = vec![("ok.txt", b"1".to_vec()), ("missing/x.txt", b"2".to_vec())];
+        let e = write_folder_atomically(&out, &bad).unwrap_err();
+        assert!(matches!(e, OutputError::Io { .. }), "{e}");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn renders_every_file_with_columns_from_the_tables() {
+        use crate::engine::{DAILY_DEFS, KPI_DEFS};
+        let text = "[simulation]\ndays = 20\nwarmup_days = 5\nreplications = 3\n\
+                    [store]\ninitial_customers = 100\n";
+        let config = Config::from_toml_str(text, "t.toml").unwrap();
+        let results = crate::experiment::run(&config, &|| {});
+        let line = vec!["effectchain".to_string()];
+        let info = RunInfo {
+            config: &config,
+            config_path: Some(Path::new("t.toml")),
+            command_line: &line,
+        };
+        let files = render(&results, &info).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, FILES);
+        let text = |name: &str| {
+            let (_, bytes) = files.iter().find(|(n, _)| *n == name).unwrap();
+            String::from_utf8(bytes.clone()).unwrap()
+        };
+        let daily = text(DAILY_FILE);
+        assert_eq!(daily.lines().count(), 1 + 20);
+        assert_eq!(
+            daily.lines().next().unwrap().split(',').count(),
+            1 + 3 * DAILY_DEFS.len()
+        );
+        let reps = text(REPLICATIONS_FILE);
+        assert_eq!(reps.lines().count(), 1 + 3);
+        let summary = text(SUMMARY_FILE);
+        let positions: Vec<usize> = KPI_DEFS
+            .iter()
+            .map(|d| summary.find(&format!("\"{}\": {{", d.name)).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "KPI_DEFS order");
+        let manifest = text(MANIFEST_FILE);
+        assert!(manifest.contains(RNG_NAME) && manifest.contains("\"config_toml\""));
+        assert!(!manifest.contains("thread"));
+    }
+
+    #[test]
+    fn rejects_paths_without_a_folder_name() {
+        assert!(write_folder_atomically(Path::new(".."), &files())
+            .unwrap_err()
+            .is_bad_path());
+    }
+}

@@ -1,0 +1,118 @@
+//! Bad input to `effectchain run`: every case exits with code 2, prints one
+//! line naming the file and the key, and creates no output folder.
+
+use crate::util::{assert_one_line_error, effectchain, entries, scenario};
+
+/// Runs `effectchain run bad.toml --out out` on `text` and checks the
+/// failure contract; `needles` must all appear in the error line.
+fn rejects(text: &str, needles: &[&str]) {
+    let (dir, _) = scenario("bad.toml", text);
+    let output = effectchain()
+        .current_dir(dir.path())
+        .args(["run", "bad.toml", "--out", "out", "--quiet"])
+        .output()
+        .expect("the binary runs");
+    let mut all = vec!["bad.toml"];
+    all.extend_from_slice(needles);
+    assert_one_line_error(&output, 2, &all);
+    assert_eq!(
+        entries(dir.path()),
+        ["bad.toml"],
+        "no output (or partial) folder may be created"
+    );
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = effectchain()
+        .current_dir(dir.path())
+        .args(["run", "missing.toml", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, 2, &["missing.toml", "cannot read"]);
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn toml_syntax_error() {
+    rejects(
+        "[simulation]\ndays = 56\nwarmup_days = = 7\n",
+        &["bad.toml:3:"],
+    );
+}
+
+#[test]
+fn unknown_key() {
+    rejects(
+        "[policy]\nlatitud = 0.3\n",
+        &["bad.toml:2:1", "policy", "latitud"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    rejects(
+        "[policy]\nstaff = \"many\"\n",
+        &["bad.toml:2:", "policy.staff"],
+    );
+}
+
+#[test]
+fn out_of_range_probability() {
+    rejects(
+        "[service]\nfailure_rate = 1.5\n",
+        &["bad.toml:2:1", "service.failure_rate", "[0, 1]", "1.5"],
+    );
+}
+
+#[test]
+fn negative_staff_count() {
+    rejects("[policy]\nstaff = -3\n", &["policy.staff"]);
+}
+
+#[test]
+fn zero_days() {
+    rejects("[simulation]\ndays = 0\n", &["simulation.days"]);
+}
+
+#[test]
+fn nan() {
+    rejects(
+        "[market]\nrelationship = nan\n",
+        &["market.relationship", "finite"],
+    );
+}
+
+#[test]
+fn zero_replications_override() {
+    let (dir, _) = scenario("ok.toml", crate::util::TINY);
+    let output = effectchain()
+        .current_dir(dir.path())
+        .args(["run", "ok.toml", "--replications", "0", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, 2, &["--replications", "simulation.replications"]);
+    assert_eq!(entries(dir.path()), ["ok.toml"]);
+}
+
+#[test]
+fn zero_threads() {
+    let (dir, _) = scenario("ok.toml", crate::util::TINY);
+    let output = effectchain()
+        .current_dir(dir.path())
+        .args(["run", "ok.toml", "--threads", "0", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, 2, &["--threads"]);
+    assert_eq!(entries(dir.path()), ["ok.toml"]);
+}
+
+#[test]
+fn unknown_flag_is_a_one_line_usage_error() {
+    let output = effectchain()
+        .args(["run", "x.toml", "--sed", "3"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&output, 2, &["--sed", "--seed"]);
+}
