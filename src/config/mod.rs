@@ -173,6 +173,15 @@ impl Config {
                 ),
             ));
         }
+        if self.market.pulse_weeks > 0 && self.market.pulse_start_week < 4 {
+            return Err(fail(
+                "market.pulse_start_week".into(),
+                format!(
+                    "expected at least 4 (the pulse is sized on the four weeks before it), found {}",
+                    self.market.pulse_start_week
+                ),
+            ));
+        }
         if self.erosion.min_hours > self.erosion.standard_hours {
             return Err(fail(
                 "erosion.min_hours".into(),
@@ -398,5 +407,34 @@ mod tests {
         assert!(c.set("policy.latitude", toml::Value::Float(2.0)).is_err());
         assert!(c.set("policy.nope", toml::Value::Float(2.0)).is_err());
         assert_eq!(c.policy.latitude, 0.8);
+    }
+}
+
+/// The model documentation must name every config key (a model change
+/// without its doc is not done).
+#[cfg(test)]
+mod doc_tests {
+    use super::Config;
+
+    #[test]
+    fn every_key_is_documented_in_model_md() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/MODEL.md");
+        let doc = std::fs::read_to_string(&path).expect("docs/MODEL.md exists");
+        let mut missing: Vec<String> = Config::default()
+            .params()
+            .iter()
+            .map(|p| p.path())
+            .chain(
+                Config::other_params()
+                    .iter()
+                    .map(|p| format!("{}.{}", p.section, p.key)),
+            )
+            .filter(|key| !doc.contains(&format!("`{key}`")))
+            .collect();
+        missing.sort();
+        assert!(
+            missing.is_empty(),
+            "keys missing from docs/MODEL.md: {missing:?}"
+        );
     }
 }

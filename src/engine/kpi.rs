@@ -53,7 +53,7 @@ value_table! {
         gross_margin, "EUR", "revenue times the gross margin rate";
         cost_wages, "EUR", "regular wages";
         cost_overtime, "EUR", "overtime wages with premium";
-        cost_giveaways, "EUR", "discretionary spend on on-the-spot solutions";
+        cost_giveaways, "EUR", "discretionary spend: on-the-spot solutions and goodwill gestures";
         cost_discounts, "EUR", "discounts given in recoveries and conflicts";
         cost_hiring, "EUR", "hiring and onboarding";
         cost_training, "EUR", "training (trainees' wages and trainer cost)";
@@ -90,7 +90,7 @@ value_table! {
         margin_per_customer, "EUR/year", "gross margin per living customer per year";
         clv_multiple, "multiple", "r / (1 + i - r) with r the annual retention and i the discount rate";
         customer_base_value, "EUR", "active customers x margin per customer x CLV multiple";
-        revenue_growth, "%", "revenue of the second half of the window over the first, minus 1";
+        revenue_growth, "%", "revenue of the last 364 days over the 364 before (or, in a window shorter than two years, of its second half over its first), minus 1";
     }
 }
 

@@ -52,18 +52,45 @@ pub(crate) struct Totals {
 }
 
 impl Totals {
-    fn observe(&mut self, day: &StoreDay, in_first_half: bool) {
+    fn observe(&mut self, day: &StoreDay, growth_window: GrowthWindow) {
         self.sum.add(day);
-        if in_first_half {
-            self.first_half_revenue += day.revenue;
-        } else {
-            self.second_half_revenue += day.revenue;
+        match growth_window {
+            GrowthWindow::First => self.first_half_revenue += day.revenue,
+            GrowthWindow::Second => self.second_half_revenue += day.revenue,
+            GrowthWindow::Neither => {}
         }
         self.days += 1.0;
         self.happiness_mean_sum += ratio(day.happiness_sum, day.active_customers);
         self.satisfaction_mean_sum += ratio(day.satisfaction_sum, day.headcount);
         self.exhaustion_mean_sum += ratio(day.exhaustion_sum, day.headcount);
         self.last = *day;
+    }
+}
+
+/// Which revenue window a day counts in for `revenue_growth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GrowthWindow {
+    First,
+    Second,
+    Neither,
+}
+
+/// Revenue growth compares the last 364 days with the 364 before them
+/// (same seasons, so the growth is not the season's) when the KPI window
+/// holds two years; otherwise its second half with its first.
+fn growth_window(day: u32, warmup: u32, days: u32) -> GrowthWindow {
+    const YEAR: u32 = 364;
+    let (first_start, second_start) = if days - warmup >= 2 * YEAR {
+        (days - 2 * YEAR, days - YEAR)
+    } else {
+        (warmup, warmup + (days - warmup) / 2)
+    };
+    if day >= second_start {
+        GrowthWindow::Second
+    } else if day >= first_start {
+        GrowthWindow::First
+    } else {
+        GrowthWindow::Neither
     }
 }
 
@@ -92,7 +119,6 @@ pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
         .collect();
     let days = config.simulation.days;
     let warmup = config.simulation.warmup_days;
-    let midpoint = warmup + (days - warmup) / 2;
     let mut chain_totals = Totals {
         stores: f64::from(n_stores),
         ..Totals::default()
@@ -111,11 +137,11 @@ pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
             let d = store.step(day);
             chain_day.add(&d);
             if day >= warmup {
-                totals.observe(&d, day < midpoint);
+                totals.observe(&d, growth_window(day, warmup, days));
             }
         }
         if day >= warmup {
-            chain_totals.observe(&chain_day, day < midpoint);
+            chain_totals.observe(&chain_day, growth_window(day, warmup, days));
         }
         daily.push(DailyPoint::from_day(&chain_day, f64::from(n_stores)));
     }

@@ -9,8 +9,9 @@
 //! kept in a ring of `MAX_INTERVAL_DAYS + 1` buckets, so scheduling and
 //! draining are O(1) per visit and nothing ever scans the whole base.
 
-/// Longest interval between two visits, in days; the ring is one longer.
-pub const MAX_INTERVAL_DAYS: u32 = 364;
+/// Longest interval between two visits, in days (three years; a customer
+/// not back by then has lapsed); the ring is one longer.
+pub const MAX_INTERVAL_DAYS: u32 = 1095;
 const CALENDAR_DAYS: usize = MAX_INTERVAL_DAYS as usize + 1;
 
 /// Marker for "no favourite employee".

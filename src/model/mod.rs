@@ -47,7 +47,7 @@ store_day! {
     cost_wages,
     /// Overtime wages with premium (EUR).
     cost_overtime,
-    /// Discretionary spend on on-the-spot solutions (EUR).
+    /// Discretionary spend: on-the-spot solutions and goodwill (EUR).
     cost_giveaways,
     /// Discounts given to recover failures or calm conflicts (EUR).
     cost_discounts,

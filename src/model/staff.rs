@@ -1,6 +1,6 @@
 //! The employees of one store, struct-of-arrays, one slot per position on
 //! the payroll. A slot is either filled or vacant (after a quit, until the
-//! hiring delay has passed). Each new hire bumps the slot's generation, so
+//! hiring delay has passed). Each departure bumps the slot's generation, so
 //! customers bonded to the previous holder can tell that their employee left.
 
 /// Employee state, one entry per position.
@@ -70,12 +70,14 @@ impl Staff {
         // A zero delay still leaves the slot empty for the rest of the day.
         self.vacancy_days[i] = delay_days.max(f64::MIN_POSITIVE);
         self.absent[i] = false;
+        // The employee is gone now: customers bonded to them notice at
+        // their next visit, even while the position is vacant.
+        self.generation[i] = self.generation[i].wrapping_add(1);
     }
 
     /// A new hire fills the slot.
     pub fn hire(&mut self, i: usize, skill: f64, satisfaction: f64) {
         self.vacancy_days[i] = 0.0;
-        self.generation[i] = self.generation[i].wrapping_add(1);
         self.skill[i] = skill;
         self.satisfaction[i] = satisfaction;
         self.exhaustion[i] = 0.0;

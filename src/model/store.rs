@@ -6,7 +6,7 @@
 use crate::config::{Config, RecoveryPolicy, ServiceApproach};
 use crate::rng::{Purpose, Stream};
 
-use super::customers::{Customers, Origin, NO_EMPLOYEE};
+use super::customers::{Customers, Origin, MAX_INTERVAL_DAYS, NO_EMPLOYEE};
 use super::erosion::{ErosionParams, ServiceStandard};
 use super::staff::Staff;
 use super::StoreDay;
@@ -171,11 +171,17 @@ impl Store {
         for _ in 0..n {
             let relationship = self.customer_rng.chance(c.market.relationship);
             let slot = self.customers.add(h0, relationship, Origin::Initial);
+            self.customers[slot as usize].provocation = c.customer.initial_provocation;
             // Visits are memoryless, so the wait to the first one has the
             // same distribution as any interval between visits.
             let mean = self.interval_days(slot, self.loyalty(slot as usize));
-            let first = (mean * self.customer_rng.exp1()) as u32;
-            self.customers.schedule_at(slot, first);
+            let first = mean * self.customer_rng.exp1();
+            if first < f64::from(MAX_INTERVAL_DAYS) {
+                self.customers.schedule_at(slot, first as u32);
+            } else {
+                // Too far off to count as a customer of the store.
+                self.customers.remove(slot);
+            }
         }
     }
 
@@ -239,7 +245,15 @@ impl Store {
         out
     }
 
-    fn start_of_day(&mut self, _day: u32, out: &mut StoreDay) {
+    fn start_of_day(&mut self, day: u32, out: &mut StoreDay) {
+        for stream in [
+            &mut self.arrivals_rng,
+            &mut self.encounter_rng,
+            &mut self.customer_rng,
+            &mut self.workforce_rng,
+        ] {
+            stream.start_day(day);
+        }
         self.staff.reset_day();
         let w = &self.config.workforce;
         for i in 0..self.staff.positions() {
@@ -266,6 +280,7 @@ impl Store {
             && week >= c.market.pulse_start_week
             && week < c.market.pulse_start_week + c.market.pulse_weeks;
         if pulse_on && self.pulse_walkins_per_day == 0.0 {
+            // Config validation guarantees four weeks of history.
             let baseline = self.recent_visits.iter().sum::<f64>() / PULSE_BASELINE_DAYS as f64;
             self.pulse_walkins_per_day = (c.market.pulse_size * baseline).max(f64::MIN_POSITIVE);
         }
@@ -293,6 +308,7 @@ impl Store {
                 let relationship =
                     origin != Origin::WalkIn && self.arrivals_rng.chance(relationship_share);
                 let slot = self.customers.add(h0, relationship, origin);
+                self.customers[slot as usize].provocation = c.customer.initial_provocation;
                 self.todays.push(slot);
             }
         }
@@ -388,8 +404,7 @@ impl Store {
             let employee = self.servers[best];
             let start = arrival + wait;
             let duration = self.encounter(day, slot, employee, wait, &k, out);
-            let end = start + duration;
-            self.free_at[best] = end;
+            self.free_at[best] = start + duration;
             self.staff.busy_hours[employee] += duration;
             out.wait_hours += wait;
             out.service_hours += duration;
@@ -504,19 +519,23 @@ impl Store {
             quality += sv.quality_bond * self.customers[i].bond;
         }
         let wait_penalty = (wait / k.patience_hours).min(1.0);
-        let contagion = sv.contagion * (satisfaction - 0.5) * (1.0 - self.utilisation);
+        let contagion = sv.contagion * (satisfaction - 0.5) * (1.0 - self.utilisation).max(0.0);
         let mut experience = quality - k.wait_share * wait_penalty + contagion;
 
         // Failures, provoked conflicts and recovery.
         let provocation = self.customers[i].provocation;
         let trouble = rng.uniform();
         let mut keep_sale = 1.0;
+        let mut discount_owed = false;
         if trouble < k.fail_p {
             out.failures += 1.0;
             let on_spot_p = rec.on_spot_rate * k.latitude * skill * k.on_spot_budget_share;
             let recovery_quality;
             if rng.chance(on_spot_p) {
-                let cost = (rec.on_spot_cost_mean * rng.exp1()).min(c.policy.discretion_budget);
+                // The cases solved on the spot are those whose cost fits the
+                // budget: exponential costs truncated at the budget.
+                let cost = -rec.on_spot_cost_mean
+                    * libm::log(1.0 - rng.uniform() * k.on_spot_budget_share);
                 out.cost_giveaways += cost;
                 out.on_spot += 1.0;
                 duration += rec.on_spot_minutes / 60.0;
@@ -537,12 +556,7 @@ impl Store {
                         recovery_quality = rec.emotion_quality;
                     }
                     RecoveryPolicy::Discount => {
-                        let value = if buy_draw < buy_p {
-                            basket()
-                        } else {
-                            sv.basket_mean
-                        };
-                        out.cost_discounts += c.policy.discount_share * value;
+                        discount_owed = true;
                         let p = &mut self.customers[i].provocation;
                         *p += c.customer.provocation_learning * (1.0 - *p);
                         recovery_quality = rec.discount_quality;
@@ -555,12 +569,7 @@ impl Store {
             // Seed 004: a customer who learnt that conflict pays provokes one.
             out.provoked += 1.0;
             if c.policy.recovery == RecoveryPolicy::Discount {
-                let value = if buy_draw < buy_p {
-                    basket()
-                } else {
-                    sv.basket_mean
-                };
-                out.cost_discounts += c.policy.discount_share * value;
+                discount_owed = true;
                 let p = &mut self.customers[i].provocation;
                 *p += c.customer.provocation_learning * (1.0 - *p);
                 experience = 0.4 * experience + 0.6 * rec.discount_quality;
@@ -575,13 +584,20 @@ impl Store {
             }
         }
 
-        if buy_draw < buy_p * keep_sale {
+        let bought = buy_draw < buy_p * keep_sale;
+        if bought {
             let basket = basket();
             out.purchases += 1.0;
             out.revenue += basket;
             if trouble < k.fail_p {
                 out.revenue_failure += basket;
             }
+        }
+        if discount_owed {
+            // Off the basket when the customer buys, else as a voucher worth
+            // the same share of a mean basket.
+            let value = if bought { basket() } else { sv.basket_mean };
+            out.cost_discounts += c.policy.discount_share * value;
         }
         if resolved {
             out.resolved += 1.0;
@@ -657,8 +673,14 @@ impl Store {
             return;
         }
         let mean = self.interval_days(slot, loyalty);
-        let days = 1 + (mean * self.customer_rng.exp1()) as u32;
-        self.customers.schedule(slot, day, days);
+        let days = 1.0 + mean * self.customer_rng.exp1();
+        if days > f64::from(MAX_INTERVAL_DAYS) {
+            // A customer not back within three years has lapsed.
+            out.defections += 1.0;
+            self.customers.remove(slot);
+            return;
+        }
+        self.customers.schedule(slot, day, days as u32);
     }
 
     fn end_of_day(&mut self, day: u32, out: &mut StoreDay) {
@@ -770,20 +792,17 @@ impl Store {
     }
 
     /// Oliva & Sterman, weekly. Orders are the week's visits; capacity is
-    /// the floor hours on duty times the productive share, expressed in
-    /// standard orders by dividing by the time the policy asks per order.
+    /// the floor hours on duty times the productive share, in standard
+    /// orders: divided by the time the market's mix of needs takes at the
+    /// standard. Policy choices that take extra time per customer (latitude,
+    /// the customer-centric approach) are not part of the standard: their
+    /// time shows up as queues, balking, overtime and utilisation instead.
     fn end_of_week(&mut self) {
         let c = &self.config;
-        let sv = &c.service;
         let nr = c.market.nonroutine_share;
-        let mut policy_time = (1.0 - nr + nr * sv.nonroutine_time_factor)
-            * (1.0 + sv.latitude_time_cost * self.latitude)
-            * (1.0 - c.policy.productivity_target);
-        if c.policy.service_approach == ServiceApproach::CustomerCentric {
-            policy_time *= sv.centric_time_factor;
-        }
+        let need_mix = 1.0 - nr + nr * c.service.nonroutine_time_factor;
         self.standard
-            .weekly_update(self.week_orders, self.week_capacity / policy_time);
+            .weekly_update(self.week_orders, self.week_capacity / need_mix);
         self.week_orders = 0.0;
         self.week_capacity = 0.0;
     }

@@ -8,11 +8,14 @@
 //!
 //! * replication k's draws depend on `(seed, k)` alone, never on the thread
 //!   that ran it or on other replications;
-//! * two policies run with the same seed and replication share their market
-//!   arrivals, workforce events and encounter draws stream by stream (common
-//!   random numbers), so the paired difference carries far less noise; the
-//!   streams only drift apart where a policy changes how many draws are
-//!   taken, such as a different number of customers served.
+//! * two policies run with the same seed and replication draw from the same
+//!   streams (common random numbers): each stream's sequence is identical,
+//!   and a draw means the same thing in both runs as long as both take the
+//!   same draws before it. Streams drift apart where a policy changes how
+//!   many draws are taken (a different number of visits, failures or
+//!   quits), which happens within days for arrivals and encounters; the
+//!   paired difference still carries roughly half the noise of two
+//!   independent runs.
 //!
 //! Transcendental functions go through `libm` (a pure-Rust port of musl's
 //! libm), so the same draws give the same floating-point values on every
@@ -43,7 +46,7 @@ pub enum Purpose {
     Encounters = 2,
     /// Customers' next visits, defection and word of mouth.
     Customers = 3,
-    /// Employees: absence, quitting, hiring.
+    /// Employees: absence and quitting.
     Workforce = 4,
 }
 
@@ -61,6 +64,15 @@ impl Stream {
         let id = (replication << 32) | ((u64::from(store) & 0xFF_FFFF) << 8) | purpose as u64;
         rng.set_stream(id);
         Stream { rng }
+    }
+
+    /// Jumps to the block of draws reserved for simulated day `day` (2^36
+    /// words each). Starting every day at a fixed position keeps two
+    /// policies' draws aligned day by day: a difference in how many draws
+    /// one day took does not shift the draws of every later day.
+    pub fn start_day(&mut self, day: u32) {
+        // Position 0 is left to draws made while building the store.
+        self.rng.set_word_pos((u128::from(day) + 1) << 36);
     }
 
     /// Uniform in [0, 1).
