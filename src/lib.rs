@@ -50,4 +50,6 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod rng;
+pub mod validate;

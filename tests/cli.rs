@@ -65,7 +65,14 @@ fn run_writes_the_output_folder_and_prints_headline_kpis() {
     );
     let mut expected: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
     expected.sort();
-    assert_eq!(entries(&out), expected);
+    // Besides the results: plots (plot-*.png, plot-*.svg) and report.html,
+    // drawn by default (tests/plot.rs covers them).
+    let results: Vec<String> = entries(&out)
+        .into_iter()
+        .filter(|e| !e.starts_with("plot-") && e != "report.html")
+        .collect();
+    assert_eq!(results, expected);
+    assert!(out.join("report.html").is_file());
     assert_eq!(
         entries(&dir.path().join("output")),
         ["tiny"],

@@ -1,8 +1,12 @@
 //! Integration tests of the `effectchain` binary, compiled as one test
 //! binary (see `[[test]]` in Cargo.toml): command-line behaviour, bad
-//! input handling and determinism across thread counts.
+//! input handling, determinism across thread counts, and the experiment
+//! commands (compare, sweep, merge, check), plots and reports.
 
 mod bad_input;
 mod cli;
 mod determinism;
+mod experiments;
+mod plot;
 mod util;
+mod validation;

@@ -4,9 +4,14 @@
 //! **Invariant:** only this module (binary-only, declared from `main.rs`)
 //! knows clap and indicatif and writes to the terminal.
 
+mod check;
+mod compare;
 mod init;
+mod plot;
 mod progress;
 mod run;
+mod sweep;
+mod validate;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -48,7 +53,9 @@ pub enum Command {
     /// Loads CONFIG, runs its replications in parallel, writes
     /// summary.json, daily.csv, replications.csv and manifest.json into
     /// the output folder, and prints the headline KPIs with their 95%
-    /// confidence intervals.
+    /// confidence intervals. Then it draws the plots (plot-*.png,
+    /// plot-*.svg) and report.html into the same folder, unless
+    /// --no-plots.
     ///
     /// Example: effectchain run configs/expert-store.toml --replications 200
     Run(run::RunArgs),
@@ -60,6 +67,61 @@ pub enum Command {
     ///
     /// Example: effectchain init my-store.toml && effectchain run my-store.toml
     Init(init::InitArgs),
+    /// Compare two policies with common random numbers.
+    ///
+    /// Runs A and B as paired replications sharing their random streams,
+    /// and reports every KPI's difference B - A with its 95% CI, the
+    /// probability that B beats A on profit, and the profit difference
+    /// split by mechanism (retention, conversion and basket, recovery, word
+    /// of mouth, time and lost visits, giveaways, turnover and training).
+    ///
+    /// Example: effectchain compare configs/expert-store.toml configs/empowered.toml -r 500
+    Compare(compare::CompareArgs),
+    /// Run a parameter sweep (or one shard of it), resumable.
+    ///
+    /// Varies config keys over a grid, a Latin hypercube or a list of
+    /// points; every point runs its replications (paired with a baseline
+    /// when the sweep names one) and its row is appended to the output
+    /// folder as soon as it finishes. For one or two parameters against a
+    /// baseline it reports where the profit difference crosses zero.
+    ///
+    /// Example: effectchain sweep configs/sweeps/latitude-by-contingency.toml
+    Sweep(sweep::SweepArgs),
+    /// Merge the shard folders of a sweep into one result.
+    ///
+    /// Refuses missing, duplicate or foreign shards. The merged points.csv
+    /// equals the unsharded run's, byte for byte.
+    ///
+    /// Example: effectchain merge output/my-sweep/shard-* --sweep my-sweep.toml
+    Merge(sweep::MergeArgs),
+    /// Draw the plots and the report of an output folder.
+    ///
+    /// Reads the results in OUTPUT_DIR (a run, comparison or sweep folder)
+    /// and writes PNG and SVG plots beside them, plus report.html: one
+    /// self-contained page with the question, the verdict, the key plots
+    /// and tables, the config used and how to re-run it. `run`, `compare`
+    /// and `sweep` do this by default (unless --no-plots).
+    ///
+    /// Example: effectchain plot output/expert-store
+    Plot(plot::PlotArgs),
+    /// Re-run seeded golden files and compare their KPIs (for CI).
+    ///
+    /// Exit 0 if every golden file matches, 1 if any does not (a table of
+    /// KPI, expected, got and difference is printed), 2 on bad input.
+    /// `--bless` rewrites the expected values after an intended change.
+    ///
+    /// Example: effectchain check tests/golden/
+    Check(check::CheckArgs),
+    /// Check the model against the published figures it must reproduce.
+    ///
+    /// Runs the validation experiments (Sears chain, Oliva & Sterman
+    /// erosion, Bowen & Lawler contingencies, interior optimum of latitude,
+    /// customer lifetime value, Karasek job strain) and prints each target,
+    /// the figure obtained with its 95% CI, and pass or fail. Exit 0 when
+    /// all pass, 1 otherwise. docs/VALIDATION.md explains each experiment.
+    ///
+    /// Example: effectchain validate --only sears
+    Validate(validate::ValidateArgs),
 }
 
 /// The result of parsing: a command to execute, or help/version text that
@@ -74,7 +136,8 @@ pub enum Parsed {
 pub enum ErrorKind {
     /// The user's input is wrong (usage, config, paths): exit code 2.
     Input,
-    /// Anything else (I/O, resources): exit code 1.
+    /// Anything else (I/O, resources), or a regression check that found a
+    /// mismatch: exit code 1.
     Failure,
 }
 
@@ -91,6 +154,11 @@ impl CliError {
             kind: ErrorKind::Input,
             message: one_line(&message.into()),
         }
+    }
+
+    /// A golden check that did not match (exit code 1).
+    pub fn mismatch(message: impl Into<String>) -> CliError {
+        CliError::failure(message)
     }
 
     pub fn failure(message: impl Into<String>) -> CliError {
@@ -152,6 +220,12 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run::execute(&args),
         Command::Init(args) => init::execute(&args),
+        Command::Compare(args) => compare::execute(&args),
+        Command::Sweep(args) => sweep::execute(&args),
+        Command::Merge(args) => sweep::merge(&args),
+        Command::Plot(args) => plot::execute(&args),
+        Command::Check(args) => check::execute(&args),
+        Command::Validate(args) => validate::execute(&args),
     }
 }
 

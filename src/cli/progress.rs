@@ -17,18 +17,29 @@ impl Progress {
     /// A bar for `total` replications, hidden if `quiet` or if stderr is
     /// not a terminal.
     pub fn new(total: u64, quiet: bool) -> Progress {
+        Progress::with_unit(total, "replications", quiet)
+    }
+
+    /// A bar counting `total` items called `unit` (such as "points").
+    pub fn with_unit(total: u64, unit: &str, quiet: bool) -> Progress {
         let target = if quiet || !std::io::stderr().is_terminal() {
             ProgressDrawTarget::hidden()
         } else {
             ProgressDrawTarget::stderr()
         };
         let bar = ProgressBar::with_draw_target(Some(total), target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} replications (eta {eta})",
-        ) {
+        if let Ok(style) = ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {unit} (eta {{eta}})"
+        )) {
             bar.set_style(style.progress_chars("=> "));
         }
         Progress { bar }
+    }
+
+    /// `n` items were already done before this run (a resumed sweep).
+    pub fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        self.bar.reset_eta();
     }
 
     /// One more replication finished.

@@ -74,6 +74,15 @@ pub struct RunArgs {
     /// still go to stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Do not draw plots or the report.
+    ///
+    /// By default the run also writes PNG and SVG plots of the daily
+    /// series and of the profit distribution (plot-*.png, plot-*.svg) and
+    /// report.html into the output folder, after the results are safely
+    /// written. `effectchain plot DIR` draws them later.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// The KPIs printed after a run, with their labels.
@@ -125,7 +134,15 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
         command_line: &command_line,
     };
     output::write_run(&out, &results, &info).map_err(output_error)?;
-    super::print_stdout(&report(&config, &results, &out))
+    // The results are safe on disk; a plot failure prints the KPIs first
+    // and then fails with exit code 1.
+    let plots = (!args.no_plots).then(|| super::plot::render_results(&out));
+    let mut text = report(&config, &results, &out);
+    if let Some(Ok(report_path)) = &plots {
+        text.push_str(&format!("Report: {}\n", report_path.display()));
+    }
+    super::print_stdout(&text)?;
+    plots.transpose().map(|_| ())
 }
 
 /// Loads the config and applies the overrides, each re-validated.
@@ -140,7 +157,12 @@ fn load(args: &RunArgs) -> Result<Config, CliError> {
     Ok(config)
 }
 
-fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Result<(), CliError> {
+pub(super) fn set_integer(
+    config: &mut Config,
+    flag: &str,
+    key: &str,
+    value: u64,
+) -> Result<(), CliError> {
     // TOML integers are signed 64-bit; larger values could not be recorded
     // in the manifest's TOML.
     let Ok(v) = i64::try_from(value) else {
@@ -162,7 +184,7 @@ fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Result
         })
 }
 
-fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+pub(super) fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);
@@ -172,7 +194,7 @@ fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
         .map_err(|e| CliError::failure(format!("cannot start the worker threads: {e}")))
 }
 
-fn output_error(e: output::OutputError) -> CliError {
+pub(super) fn output_error(e: output::OutputError) -> CliError {
     if e.is_bad_path() {
         CliError::input(e.to_string())
     } else {
@@ -248,7 +270,7 @@ fn report(config: &Config, results: &RunResults, out: &Path) -> String {
 }
 
 /// A number for people: thousands grouped, about four significant digits.
-fn human(v: f64) -> String {
+pub(super) fn human(v: f64) -> String {
     if !v.is_finite() {
         return "n/a".to_string();
     }
@@ -322,6 +344,7 @@ mod tests {
             out: Some("o".into()),
             threads: Some(4),
             quiet: true,
+            no_plots: true,
         };
         assert_eq!(
             recorded_command_line(&args),

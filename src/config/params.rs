@@ -154,7 +154,7 @@ param_section! {
         /// Sterman, so pressure 1 means exactly as busy as planned.
         productive_share: f64 = 0.7; "fraction"; [0.05, 1.0];
         /// Known customers at day 0 (the customer base the store starts with).
-        initial_customers: u32 = 10_000; "customers"; [0, 1_000_000];
+        initial_customers: u32 = 15_000; "customers"; [0, 1_000_000];
         /// Relative amplitude of the yearly demand cycle.
         season_amplitude: f64 = 0.15; "fraction"; [0.0, 0.9];
         /// Day of the year on which demand peaks.
@@ -172,7 +172,7 @@ param_section! {
     Market, "market" {
         /// New (first-time) customers per day from the market at mean
         /// season and weekday, before word of mouth.
-        new_customers_per_day: f64 = 30.0; "customers/day"; [0.0, 100_000.0];
+        new_customers_per_day: f64 = 9.0; "customers/day"; [0.0, 100_000.0];
         /// Bowen & Lawler strategy: 0 = low cost (customers weigh speed and
         /// price), 1 = differentiation (customers weigh service quality).
         differentiation: f64 = 0.7; "0-1 index"; [0.0, 1.0];
@@ -187,7 +187,7 @@ param_section! {
         unpredictability: f64 = 0.4; "0-1 index"; [0.0, 1.0];
         /// Pull of the online competitor: extra defection probability per
         /// visit for a customer with no loyalty.
-        online_pull: f64 = 0.015; "probability/visit"; [0.0, 1.0];
+        online_pull: f64 = 0.01; "probability/visit"; [0.0, 1.0];
         /// Mean days between visits of a fully loyal relationship customer
         /// (divided by 0.4 + 0.6 x loyalty for the others).
         visit_interval_days: f64 = 21.0; "days"; [1.0, 365.0];
@@ -223,10 +223,10 @@ param_section! {
         loyalty_exponent: f64 = 6.0; "exponent"; [0.0, 50.0];
         /// Defection probability per visit of a relationship customer with
         /// no loyalty and no bond.
-        defection_max: f64 = 0.05; "probability/visit"; [0.0, 1.0];
+        defection_max: f64 = 0.02; "probability/visit"; [0.0, 1.0];
         /// Defection probability per visit of a transactional customer with
         /// no loyalty.
-        transactional_defection: f64 = 0.35; "probability/visit"; [0.0, 1.0];
+        transactional_defection: f64 = 0.1; "probability/visit"; [0.0, 1.0];
         /// Growth of the bond per visit served by the same employee, per
         /// unit of experience above neutral.
         bond_rate: f64 = 0.15; "per visit"; [0.0, 1.0];
@@ -324,14 +324,14 @@ param_section! {
         quality_bond: f64 = 0.1; "0-1 scale"; [0.0, 1.0];
         /// Quality per unit of employee satisfaction above 0.5 (satisfied
         /// staff serve better: the mediated path of Brown & Lam 2008).
-        quality_satisfaction: f64 = 0.25; "0-1 scale"; [0.0, 1.0];
+        quality_satisfaction: f64 = 0.4; "0-1 scale"; [0.0, 1.0];
         /// Experience lost by a wait as long as the mean patience, for a pure
         /// low-cost customer (differentiation = 0); scaled down to 40% of it
         /// as differentiation rises to 1.
         wait_weight: f64 = 0.5; "fraction"; [0.0, 1.0];
         /// Expected spend on small goodwill gestures per served customer at
         /// full latitude (booked as giveaways).
-        goodwill_per_customer: f64 = 1.0; "EUR/customer"; [0.0, 10_000.0];
+        goodwill_per_customer: f64 = 1.5; "EUR/customer"; [0.0, 10_000.0];
         /// Direct emotional contagion from employee satisfaction to the
         /// experience, at an idle store; it vanishes as utilisation rises.
         contagion: f64 = 0.05; "fraction"; [0.0, 1.0];
@@ -458,7 +458,7 @@ param_section! {
         /// Latitude: room staff have to decide and act for the customer.
         latitude: f64 = 0.2; "0-1 index"; [0.0, 1.0];
         /// Staff headcount (employees on the payroll).
-        staff: u32 = 7; "employees"; [1, 10_000];
+        staff: u32 = 8; "employees"; [1, 10_000];
         /// Cut of the time per customer demanded by management below the
         /// service standard (0 = none).
         productivity_target: f64 = 0.0; "fraction"; [0.0, 0.9];

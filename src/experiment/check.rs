@@ -151,6 +151,13 @@ pub fn config_of(file: &Path, golden: &Golden) -> Result<Config, ConfigError> {
 /// Re-runs a golden file and compares.
 pub fn check(file: &Path) -> Result<Outcome, ConfigError> {
     let golden = load(file)?;
+    if golden.expected.is_empty() {
+        return Err(error(
+            file,
+            Some("expected"),
+            "no expected KPIs to compare: fill them with `effectchain check --bless`".into(),
+        ));
+    }
     let config = config_of(file, &golden)?;
     let results = run(&config, &|| {});
     let tolerance = golden.tolerance.unwrap_or(4.0);

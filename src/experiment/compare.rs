@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::engine::{run_replication, Kpis, Replication, KPI_DEFS};
 
 use super::stats::Stats;
+use super::{summarise, RunResults};
 
 /// The mechanisms a profit difference is attributed to, in report order.
 pub const MECHANISMS: &[(&str, &str)] = &[
@@ -220,8 +221,34 @@ pub fn compare(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> Comparison {
+    compare_runs(a, b, seed, replications, on_done).comparison
+}
+
+/// A comparison together with each policy's own run summaries (for the
+/// daily series and the replication tables).
+#[derive(Debug, Clone)]
+pub struct ComparisonRuns {
+    pub comparison: Comparison,
+    pub a: RunResults,
+    pub b: RunResults,
+}
+
+/// Like [`compare`], keeping both runs.
+pub fn compare_runs(
+    a: &Config,
+    b: &Config,
+    seed: u64,
+    replications: u32,
+    on_done: &(dyn Fn() + Sync),
+) -> ComparisonRuns {
     let pairs = run_pairs(a, b, seed, seed, replications, on_done);
-    Comparison::from_pairs(seed, &pairs)
+    let comparison = Comparison::from_pairs(seed, &pairs);
+    let (runs_a, runs_b): (Vec<Replication>, Vec<Replication>) = pairs.into_iter().unzip();
+    ComparisonRuns {
+        comparison,
+        a: summarise(seed, runs_a),
+        b: summarise(seed, runs_b),
+    }
 }
 
 /// Runs replication pairs; `seed_b` differs from `seed_a` only to show what

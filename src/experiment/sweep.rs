@@ -217,7 +217,17 @@ impl Sweep {
                     "not a numeric config key".into(),
                 ));
             };
+            let lhs = raw.design == "latin_hypercube";
             let values = match (&p.values, p.from, p.to, p.steps) {
+                // A Latin hypercube samples a range; a grid or list takes values.
+                (None, Some(from), Some(to), None) if lhs => vec![from, to],
+                _ if lhs => {
+                    return Err(err(
+                        file,
+                        Some(key_of(path)),
+                        "a Latin hypercube samples a range: give `from` and `to` only".into(),
+                    ))
+                }
                 (Some(v), None, None, None) if !v.is_empty() => v.clone(),
                 (None, Some(from), Some(to), Some(steps)) if steps >= 1 => {
                     if steps == 1 {
@@ -230,9 +240,6 @@ impl Sweep {
                             .collect()
                     }
                 }
-                (None, Some(from), Some(to), None) if raw.design == "latin_hypercube" => {
-                    vec![from, to]
-                }
                 _ => return Err(err(
                     file,
                     Some(key_of(path)),
@@ -240,15 +247,16 @@ impl Sweep {
                         .into(),
                 )),
             };
+            // Whole-number keys take rounded values, and are checked as run.
+            let values: Vec<f64> = if integer {
+                values.iter().map(|v| v.round()).collect()
+            } else {
+                values
+            };
             for v in &values {
                 let mut probe = base.clone();
-                let value = if integer {
-                    toml::Value::Float(v.round())
-                } else {
-                    toml::Value::Float(*v)
-                };
                 probe
-                    .set(path, value)
+                    .set(path, toml::Value::Float(*v))
                     .map_err(|e| err(file, Some(key_of(path)), e.message))?;
             }
             parameters.push(Parameter {
@@ -357,7 +365,7 @@ impl Sweep {
         }
         if let Design::LatinHypercube { samples } = sweep.design {
             // One stratum permutation per parameter, from a stream of its own.
-            let mut rng = Stream::new(seed, u64::from(u32::MAX), 0, Purpose::Setup);
+            let mut rng = Stream::new(seed, 0, 0, Purpose::Design);
             sweep.lhs = Some(
                 sweep
                     .parameters
@@ -371,6 +379,15 @@ impl Sweep {
                     })
                     .collect(),
             );
+        }
+        // Every point of a list must be a valid config before anything runs
+        // (grid values and hypercube ranges were checked key by key).
+        if let Design::List(rows) = &sweep.design {
+            for (i, row) in rows.iter().enumerate() {
+                sweep
+                    .configs(row)
+                    .map_err(|e| err(file, Some(format!("points[{i}]")), e.to_string()))?;
+            }
         }
         Ok(sweep)
     }
@@ -410,8 +427,7 @@ impl Sweep {
                 let perms = self.lhs.as_ref().expect("built with the design");
                 // The position inside a stratum comes from the point's own
                 // stream, so it does not depend on other points.
-                let mut rng =
-                    Stream::new(self.seed, u64::from(u32::MAX) + 1 + id, 0, Purpose::Setup);
+                let mut rng = Stream::new(self.seed, id, 1, Purpose::Design);
                 self.parameters
                     .iter()
                     .zip(perms)
@@ -641,10 +657,19 @@ impl Analysis {
         let best = best_by(&|r| Some(r.kpis[profit]));
         let best_difference = best_by(&|r| r.differences.as_ref().map(|d| d[profit]));
         let has_baseline = rows.first().is_some_and(|r| r.differences.is_some());
+        // A point identical to its baseline (the baseline itself lies on
+        // the sweep) differs by exactly zero in every replication; it is
+        // not a break-even, so crossings are found between its neighbours.
+        let informative = |r: &&PointResult| {
+            r.differences.as_ref().is_some_and(|d| {
+                let p = &d[profit];
+                !(p.mean == 0.0 && p.ci_low == p.ci_high)
+            })
+        };
         let mut break_even = None;
         let mut break_even_curve = Vec::new();
         if has_baseline && sweep.parameters.len() == 1 {
-            let mut sorted: Vec<&PointResult> = rows.iter().collect();
+            let mut sorted: Vec<&PointResult> = rows.iter().filter(informative).collect();
             sorted.sort_by(|a, b| a.values[0].total_cmp(&b.values[0]));
             let x: Vec<f64> = sorted.iter().map(|r| r.values[0]).collect();
             let d = |f: fn(&Stats) -> f64| -> Vec<f64> {
@@ -660,8 +685,11 @@ impl Analysis {
             });
         } else if has_baseline && sweep.parameters.len() == 2 {
             for &first in &sweep.parameters[0].values {
-                let mut line: Vec<&PointResult> =
-                    rows.iter().filter(|r| r.values[0] == first).collect();
+                let mut line: Vec<&PointResult> = rows
+                    .iter()
+                    .filter(|r| r.values[0] == first)
+                    .filter(informative)
+                    .collect();
                 line.sort_by(|a, b| a.values[1].total_cmp(&b.values[1]));
                 let x: Vec<f64> = line.iter().map(|r| r.values[1]).collect();
                 let y: Vec<f64> = line

@@ -13,7 +13,7 @@ pub mod erosion;
 mod staff;
 mod store;
 
-pub use store::{Store, StoreProfile};
+pub use store::{Store, StoreProfile, WeekLoad};
 
 macro_rules! store_day {
     ($( $(#[doc = $doc:literal])+ $field:ident, )*) => {
@@ -41,6 +41,9 @@ store_day! {
     revenue,
     /// Revenue from visits that had a service failure (EUR).
     revenue_failure,
+    /// Revenue from customers of the initial base, the cohort the store
+    /// started with (EUR; for customer lifetime value).
+    revenue_initial_base,
     /// Revenue times the gross margin (EUR).
     gross_margin,
     /// Regular wages (EUR).

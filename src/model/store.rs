@@ -74,6 +74,15 @@ impl PowerTable {
     }
 }
 
+/// The inputs of one weekly Oliva & Sterman update.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WeekLoad {
+    /// Orders: the week's visits, served or not.
+    pub orders: f64,
+    /// Capacity C in hours of standard orders.
+    pub capacity: f64,
+}
+
 /// One store's agents and state. Built from a validated config; stepped by
 /// the engine one day at a time.
 #[derive(Debug)]
@@ -96,6 +105,7 @@ pub struct Store {
     negative_tellings: f64,
     week_orders: f64,
     week_capacity: f64,
+    last_week: WeekLoad,
     utilisation: f64,
     recent_visits: [f64; PULSE_BASELINE_DAYS],
     pulse_walkins_per_day: f64,
@@ -151,6 +161,7 @@ impl Store {
             negative_tellings: 0.0,
             week_orders: 0.0,
             week_capacity: 0.0,
+            last_week: WeekLoad::default(),
             utilisation: 0.7,
             recent_visits: [0.0; PULSE_BASELINE_DAYS],
             pulse_walkins_per_day: 0.0,
@@ -592,6 +603,9 @@ impl Store {
             if trouble < k.fail_p {
                 out.revenue_failure += basket;
             }
+            if self.customers[i].origin == Origin::Initial {
+                out.revenue_initial_base += basket;
+            }
         }
         if discount_owed {
             // Off the basket when the customer buys, else as a voucher worth
@@ -801,14 +815,19 @@ impl Store {
         let c = &self.config;
         let nr = c.market.nonroutine_share;
         let need_mix = 1.0 - nr + nr * c.service.nonroutine_time_factor;
+        self.last_week = WeekLoad {
+            orders: self.week_orders,
+            capacity: self.week_capacity / need_mix,
+        };
         self.standard
-            .weekly_update(self.week_orders, self.week_capacity / need_mix);
+            .weekly_update(self.last_week.orders, self.last_week.capacity);
         self.week_orders = 0.0;
         self.week_capacity = 0.0;
     }
 
-    /// The week's orders and capacity so far (for validation).
-    pub fn week_so_far(&self) -> (f64, f64) {
-        (self.week_orders, self.week_capacity)
+    /// The orders and capacity (in standard orders) that fed the last
+    /// weekly update of the service standard.
+    pub fn last_week_load(&self) -> WeekLoad {
+        self.last_week
     }
 }

@@ -16,9 +16,11 @@
 //! **Invariant:** the library never prints; errors are returned as
 //! [`OutputError`] for the caller to report.
 
+pub mod comparison;
 pub mod csv;
 pub mod json;
 pub mod sweep;
+pub mod validation;
 
 use std::ffi::OsString;
 use std::fs;

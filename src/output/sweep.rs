@@ -66,7 +66,12 @@ impl SweepState {
             kind: "sweep".into(),
             version: VERSION.into(),
             fingerprint: sweep.fingerprint.clone(),
-            sweep_file: sweep.file.display().to_string(),
+            // The name only: the same sweep run from another folder (or on
+            // another machine) is the same sweep; the fingerprint decides.
+            sweep_file: sweep
+                .file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             points: sweep.points(),
             shard: (shard != Shard::WHOLE).then_some((shard.index, shard.count)),
             seed: sweep.seed,
@@ -517,6 +522,18 @@ pub fn merge(
             out,
             format!("shard {}/{count} is missing", missing + 1),
         ));
+    }
+    if let Some(sweep) = sweep {
+        if sweep.fingerprint != first.fingerprint {
+            return Err(bad(
+                &sweep.file,
+                format!(
+                    "is not the sweep these shards ran (fingerprint {} vs {}); merge without --sweep or \
+                     give the sweep file they ran",
+                    sweep.fingerprint, first.fingerprint
+                ),
+            ));
+        }
     }
     let order: Vec<usize> = by_index.into_iter().map(|i| i.expect("checked")).collect();
     let mut readers: Vec<_> = order

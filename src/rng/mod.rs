@@ -48,6 +48,9 @@ pub enum Purpose {
     Customers = 3,
     /// Employees: absence and quitting.
     Workforce = 4,
+    /// Sweep designs (Latin hypercube strata and positions); the
+    /// "replication" is 0 for the strata and the point id for a point.
+    Design = 5,
 }
 
 /// A random stream with the few distributions the model needs.

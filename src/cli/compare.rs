@@ -1,0 +1,206 @@
+//! `effectchain compare A B`: run two policies with common random numbers
+//! and report the paired difference of every KPI, the probability that B
+//! beats A on profit, and where the profit difference comes from.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use effectchain::config::Config;
+use effectchain::engine::KPI_DEFS;
+use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
+use effectchain::output::{self, comparison};
+
+use super::progress::Progress;
+use super::run::{build_pool, human, output_error, set_integer};
+use super::CliError;
+
+/// Arguments of `effectchain compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Config of policy A, the reference (TOML).
+    ///
+    /// Usually the store as it is today, such as
+    /// configs/expert-store.toml. Its simulation.replications and
+    /// simulation.seed are used unless --replications or --seed are given.
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+
+    /// Config of policy B, the alternative (TOML).
+    ///
+    /// Differences are reported as B - A. The two configs may differ in
+    /// any key, not only the policy section.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+
+    /// Replication pairs [default: A's simulation.replications].
+    ///
+    /// Pair k runs A and B with the same random streams (seed, k), so the
+    /// difference B_k - A_k is far less noisy than two independent runs.
+    #[arg(short, long, value_name = "N")]
+    pub replications: Option<u64>,
+
+    /// Master seed [default: A's simulation.seed].
+    #[arg(short, long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Output folder [default: output/compare-<A stem>-vs-<B stem>].
+    ///
+    /// Receives comparison.json, comparison.csv, daily-a.csv, daily-b.csv
+    /// and manifest.json, written atomically like `run`'s folder.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Do not draw the progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Do not draw plots or the report.
+    ///
+    /// By default PNG and SVG plots and report.html are written into the
+    /// output folder once the results are safely written; `effectchain
+    /// plot DIR` draws them later.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "config".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Runs `effectchain compare`.
+pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
+    let load = |p: &Path| Config::from_file(p).map_err(|e| CliError::input(e.to_string()));
+    let mut a = load(&args.a)?;
+    let b = load(&args.b)?;
+    if let Some(n) = args.replications {
+        set_integer(&mut a, "--replications", "simulation.replications", n)?;
+    }
+    if let Some(seed) = args.seed {
+        set_integer(&mut a, "--seed", "simulation.seed", seed)?;
+    }
+    if args.threads == Some(0) {
+        return Err(CliError::input(
+            "--threads: expected at least 1 thread, found 0",
+        ));
+    }
+    let (label_a, label_b) = (stem(&args.a), stem(&args.b));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("compare-{label_a}-vs-{label_b}")));
+    output::check_target(&out).map_err(output_error)?;
+
+    let seed = a.simulation.seed;
+    let replications = a.simulation.replications;
+    let pool = build_pool(args.threads)?;
+    let progress = Progress::new(u64::from(replications), args.quiet);
+    let runs = pool.install(|| compare_runs(&a, &b, seed, replications, &|| progress.tick()));
+    progress.finish();
+
+    let side_a = comparison::Side {
+        label: label_a,
+        config_path: args.a.display().to_string(),
+        config: &a,
+    };
+    let side_b = comparison::Side {
+        label: label_b,
+        config_path: args.b.display().to_string(),
+        config: &b,
+    };
+    let mut command_line = vec![
+        "effectchain".to_string(),
+        "compare".to_string(),
+        args.a.display().to_string(),
+        args.b.display().to_string(),
+    ];
+    if let Some(n) = args.replications {
+        command_line.extend(["--replications".into(), n.to_string()]);
+    }
+    if let Some(s) = args.seed {
+        command_line.extend(["--seed".into(), s.to_string()]);
+    }
+    if let Some(o) = &args.out {
+        command_line.extend(["--out".into(), o.display().to_string()]);
+    }
+    let files = comparison::render(&runs, &side_a, &side_b, &command_line).map_err(output_error)?;
+    output::write_folder_atomically(&out, &files).map_err(output_error)?;
+    // The results are safe on disk; a plot failure prints the report first
+    // and then fails with exit code 1.
+    let plots = (!args.no_plots).then(|| super::plot::render_results(&out));
+    let mut text = report(&runs, &side_a, &side_b, &out);
+    if let Some(Ok(report_path)) = &plots {
+        text.push_str(&format!("Report: {}\n", report_path.display()));
+    }
+    super::print_stdout(&text)?;
+    plots.transpose().map(|_| ())
+}
+
+/// The KPIs printed after a comparison.
+const SHOWN: [&str; 10] = [
+    "profit",
+    "revenue",
+    "served",
+    "lost_visit_share",
+    "annual_retention",
+    "mean_happiness",
+    "staff_satisfaction",
+    "exhaustion",
+    "annual_turnover",
+    "time_per_customer",
+];
+
+fn report(
+    runs: &ComparisonRuns,
+    a: &comparison::Side<'_>,
+    b: &comparison::Side<'_>,
+    out: &Path,
+) -> String {
+    let c = &runs.comparison;
+    let mut s = format!(
+        "{} paired replications (common random numbers), seed {}: B = {} vs A = {}\n\n",
+        c.replications, c.seed, b.label, a.label
+    );
+    s.push_str(&format!(
+        "{:<20} {:>12} {:>12} {:>12}  {:<27}\n",
+        "KPI", "A", "B", "B - A", "95% CI of B - A"
+    ));
+    for name in SHOWN {
+        let i = KPI_DEFS
+            .iter()
+            .position(|d| d.name == name)
+            .expect("known KPI");
+        let d = &c.difference[i];
+        s.push_str(&format!(
+            "{:<20} {:>12} {:>12} {:>12}  [{}, {}]\n",
+            name,
+            human(c.a[i].mean),
+            human(c.b[i].mean),
+            human(d.mean),
+            human(d.ci_low),
+            human(d.ci_high)
+        ));
+    }
+    s.push_str("\nProfit difference by mechanism (EUR, adds up to the total):\n");
+    for ((name, _), m) in MECHANISMS.iter().zip(&c.mechanisms) {
+        s.push_str(&format!(
+            "  {:<24} {:>12}  [{}, {}]\n",
+            name,
+            human(m.mean),
+            human(m.ci_low),
+            human(m.ci_high)
+        ));
+    }
+    s.push_str(&format!(
+        "\nB made more profit than A in {:.0}% of paired replications; P(B's expected profit > A's) = {:.3}.\n",
+        100.0 * c.share_b_better,
+        c.prob_b_better
+    ));
+    s.push_str(&format!("Verdict: {}\n", comparison::verdict(runs, a, b)));
+    s.push_str(&format!("\nOutput: {}\n", out.display()));
+    s
+}

@@ -1,0 +1,583 @@
+//! The figures and the story of a comparison folder (`effectchain
+//! compare`): both policies' daily series overlaid, and a waterfall of the
+//! profit difference by mechanism ending in the total with its 95% CI.
+//!
+//! `comparison.json` is read as untyped JSON, key by key, so that a field
+//! added or missing in another version degrades the report instead of
+//! failing it.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::data::{self, Estimate};
+use super::report::{HtmlTable, Story};
+use super::run::{folder_name, notes, rerun, HEADLINE};
+use super::series::{self, Context, Source};
+use super::style;
+use super::waterfall::{self, Waterfall};
+use super::{Figure, PlotError};
+use crate::config::Config;
+use crate::experiment::compare::MECHANISMS;
+
+/// The comparison summary.
+pub const COMPARISON_FILE: &str = "comparison.json";
+/// Policy A's daily series.
+pub const DAILY_A_FILE: &str = "daily-a.csv";
+/// Policy B's daily series.
+pub const DAILY_B_FILE: &str = "daily-b.csv";
+/// How the comparison was made.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// One mechanism's share of the profit difference.
+#[derive(Debug, Clone)]
+pub struct Contribution {
+    pub name: String,
+    pub description: String,
+    pub value: Estimate,
+}
+
+/// One KPI of the comparison: name, A, B and the paired difference B - A.
+type KpiRow = (String, Option<Estimate>, Option<Estimate>, Option<Estimate>);
+
+/// What the report needs from `comparison.json` and the manifest.
+struct Comparison {
+    a: String,
+    b: String,
+    a_path: Option<String>,
+    b_path: Option<String>,
+    replications: Option<u64>,
+    seed: Option<String>,
+    window: Option<f64>,
+    warmup: Option<f64>,
+    kpis: Vec<KpiRow>,
+    mechanisms: Vec<Contribution>,
+    difference: Option<Estimate>,
+    percent: Option<Estimate>,
+    share_b_better: Option<f64>,
+    prob_b_better: Option<f64>,
+    verdict: Option<String>,
+}
+
+impl Comparison {
+    fn kpi(&self, name: &str) -> Option<&KpiRow> {
+        self.kpis.iter().find(|k| k.0 == name)
+    }
+}
+
+fn read(json: &Value, manifest: Option<&Value>) -> Comparison {
+    let meta = json.get("meta").cloned().unwrap_or(Value::Null);
+    let side = |key: &str, fallback: &str| -> (String, Option<String>) {
+        let s = meta
+            .get(key)
+            .or_else(|| manifest.and_then(|m| m.get(key)))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let path = data::text(&s, "config_path").map(str::to_string);
+        let label = data::text(&s, "label")
+            .map(str::to_string)
+            .or_else(|| path.as_deref().map(data::stem))
+            .unwrap_or_else(|| fallback.to_string());
+        (label, path)
+    };
+    let (a, a_path) = side("a", "A");
+    let (b, b_path) = side("b", "B");
+    let config_a = manifest.and_then(|m| m.get("config_a"));
+    let sim = |key: &str| config_a.and_then(|c| data::num(c.get("simulation")?, key));
+    let (days, warmup) = (sim("days"), sim("warmup_days"));
+    let kpis = json
+        .get("kpis")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| {
+                    let name = data::text(r, "name")?.to_string();
+                    let get = |k: &str| r.get(k).and_then(Estimate::of);
+                    Some((name, get("a"), get("b"), get("difference")))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut mechanisms: Vec<Contribution> = json
+        .get("mechanisms")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| {
+                    Some(Contribution {
+                        name: data::text(r, "name")?.to_string(),
+                        description: data::text(r, "description").unwrap_or("").to_string(),
+                        value: Estimate::of(r)?,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let order = |name: &str| {
+        MECHANISMS
+            .iter()
+            .position(|(n, _)| *n == name)
+            .unwrap_or(MECHANISMS.len())
+    };
+    mechanisms.sort_by_key(|m| order(&m.name));
+    let mut comparison = Comparison {
+        a,
+        b,
+        a_path,
+        b_path,
+        replications: data::num(&meta, "replications")
+            .or_else(|| manifest.and_then(|m| data::num(m, "replications")))
+            .map(|r| r as u64),
+        seed: meta
+            .get("seed")
+            .or_else(|| manifest?.get("seed"))
+            .map(Value::to_string),
+        window: match (days, warmup) {
+            (Some(d), Some(w)) => Some(d - w),
+            _ => None,
+        },
+        warmup,
+        kpis,
+        mechanisms,
+        difference: json.get("profit_difference").and_then(Estimate::of),
+        percent: json.get("profit_difference_percent").and_then(Estimate::of),
+        share_b_better: data::num(json, "share_b_better"),
+        prob_b_better: data::num(json, "prob_b_better"),
+        verdict: data::text(json, "verdict").map(str::to_string),
+    };
+    if comparison.difference.is_none() {
+        comparison.difference = comparison.kpi("profit").and_then(|k| k.3);
+    }
+    if comparison.percent.is_none() {
+        let base = comparison.kpi("profit").and_then(|k| k.1).map(|a| a.mean);
+        if let (Some(base), Some(d)) = (base, comparison.difference) {
+            if base > 0.0 {
+                comparison.percent = Some(Estimate {
+                    mean: 100.0 * d.mean / base,
+                    lo: 100.0 * d.lo / base,
+                    hi: 100.0 * d.hi / base,
+                });
+            }
+        }
+    }
+    if comparison.a == comparison.b {
+        comparison.a = format!("{} (A)", comparison.a);
+        comparison.b = format!("{} (B)", comparison.b);
+    }
+    comparison
+}
+
+/// Reads a comparison folder and builds its story and figures.
+pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
+    let json = data::read_json(&dir.join(COMPARISON_FILE))?;
+    let manifest = data::read_json_opt(&dir.join(MANIFEST_FILE))?;
+    let c = read(&json, manifest.as_ref());
+    let read_daily = |file: &str| {
+        let path = dir.join(file);
+        if path.is_file() {
+            data::read_daily(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let daily_a = read_daily(DAILY_A_FILE)?;
+    let daily_b = read_daily(DAILY_B_FILE)?;
+
+    let mut figures = Vec::new();
+    if !c.mechanisms.is_empty() || c.difference.is_some() {
+        figures.push(waterfall(&c)?);
+    }
+    let mut sources = Vec::new();
+    if let Some(d) = &daily_a {
+        sources.push(Source {
+            label: format!("A: {}", c.a),
+            daily: d,
+        });
+    }
+    if let Some(d) = &daily_b {
+        sources.push(Source {
+            label: format!("B: {}", c.b),
+            daily: d,
+        });
+    }
+    if !sources.is_empty() {
+        figures.extend(series::daily_figures(
+            &sources,
+            &Context {
+                what: format!("{} (B) vs {} (A)", c.b, c.a),
+                replications: c.replications,
+                warmup: c.warmup,
+                note: "Overlapping bands do not mean no difference: the paired difference \
+                       (see the waterfall) is far more precise."
+                    .into(),
+            },
+        )?);
+    }
+
+    let story = story(dir, &c, manifest.as_ref());
+    Ok((story, figures))
+}
+
+fn window_text(c: &Comparison) -> String {
+    c.window.map_or("the KPI window".to_string(), |d| {
+        format!("the {d:.0}-day KPI window")
+    })
+}
+
+/// The one-sentence verdict from the numbers.
+fn verdict(c: &Comparison) -> String {
+    let Some(d) = c.difference else {
+        return c
+            .verdict
+            .clone()
+            .unwrap_or_else(|| "The comparison records no profit difference.".into());
+    };
+    let amount = |e: &Estimate, sign: f64| match c.percent {
+        Some(p) => {
+            let (lo, hi) = if sign > 0.0 {
+                (p.lo, p.hi)
+            } else {
+                (-p.hi, -p.lo)
+            };
+            (
+                format!("{:.1}%", (sign * p.mean).abs()),
+                format!("95% CI {lo:.1}% to {hi:.1}%"),
+            )
+        }
+        None => {
+            let (lo, hi) = if sign > 0.0 {
+                (e.lo, e.hi)
+            } else {
+                (-e.hi, -e.lo)
+            };
+            (
+                style::eur((sign * e.mean).abs()),
+                format!("95% CI {} to {}", style::eur(lo), style::eur(hi)),
+            )
+        }
+    };
+    let through = |positive: bool| {
+        let best = c
+            .mechanisms
+            .iter()
+            .filter(|m| (m.value.mean > 0.0) == positive && m.value.mean != 0.0)
+            .max_by(|x, y| x.value.mean.abs().total_cmp(&y.value.mean.abs()));
+        best.map_or(String::new(), |m| {
+            format!(
+                ", mostly through {}",
+                style::mechanism_name(&m.name).to_lowercase()
+            )
+        })
+    };
+    if d.lo > 0.0 {
+        let (size, ci) = amount(&d, 1.0);
+        let of = if c.percent.is_some() {
+            " profit"
+        } else {
+            " of profit"
+        };
+        format!(
+            "In this setting, {} adds {size}{of} over {}, {ci}{}.",
+            c.b,
+            c.a,
+            through(true)
+        )
+    } else if d.hi < 0.0 {
+        let (size, ci) = amount(&d, -1.0);
+        let of = if c.percent.is_some() {
+            format!(" of {}'s profit", c.a)
+        } else {
+            " of profit".to_string()
+        };
+        format!(
+            "In this setting, {} loses {size}{of}, {ci}{}.",
+            c.b,
+            through(false)
+        )
+    } else {
+        let ci = match c.percent {
+            Some(p) => format!("{:+.1}%, 95% CI {:+.1}% to {:+.1}%", p.mean, p.lo, p.hi),
+            None => format!(
+                "{}, 95% CI {} to {}",
+                style::signed_eur(d.mean),
+                style::eur(d.lo),
+                style::eur(d.hi)
+            ),
+        };
+        format!(
+            "In this setting, {} and {} make about the same profit: the difference ({ci}) \
+             could be zero.",
+            c.b, c.a
+        )
+    }
+}
+
+fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
+    let window = window_text(c);
+    let mut story = Story {
+        kind: "Policy comparison".into(),
+        heading: format!("{} (B) compared with {} (A)", c.b, c.a),
+        question: format!(
+            "Does {} make more profit than {} over {window}, and through which mechanisms?",
+            c.b, c.a
+        ),
+        verdict: verdict(c),
+        ..Story::default()
+    };
+    if let Some((_, Some(a), Some(b), d)) = c.kpi("profit") {
+        let mut s = format!(
+            "Profit over {window}: A ({}) {} (95% CI {} to {}), B ({}) {} (95% CI {} to {})",
+            c.a,
+            style::eur(a.mean),
+            style::eur(a.lo),
+            style::eur(a.hi),
+            c.b,
+            style::eur(b.mean),
+            style::eur(b.lo),
+            style::eur(b.hi)
+        );
+        if let Some(d) = d.or(c.difference) {
+            s.push_str(&format!(
+                "; difference B − A {} (95% CI {} to {})",
+                style::signed_eur(d.mean),
+                style::eur(d.lo),
+                style::eur(d.hi)
+            ));
+        }
+        s.push('.');
+        story.facts.push(s);
+    }
+    if let (Some(share), Some(n)) = (c.share_b_better, c.replications) {
+        let mut s = format!(
+            "B made more profit than A in {:.0}% of the {n} paired replications",
+            100.0 * share
+        );
+        if let Some(p) = c.prob_b_better {
+            s.push_str(&format!(
+                "; the probability that B's expected profit is higher is {:.0}%",
+                100.0 * p
+            ));
+        }
+        s.push('.');
+        story.facts.push(s);
+    }
+    let mut ranked: Vec<&Contribution> = c.mechanisms.iter().collect();
+    ranked.sort_by(|x, y| y.value.mean.abs().total_cmp(&x.value.mean.abs()));
+    if !ranked.is_empty() {
+        let parts: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|m| {
+                format!(
+                    "{} {}",
+                    style::mechanism_name(&m.name).to_lowercase(),
+                    style::signed_eur(m.value.mean)
+                )
+            })
+            .collect();
+        story.facts.push(format!(
+            "Largest contributions to the profit difference: {}.",
+            parts.join(", ")
+        ));
+    }
+    for name in [
+        "annual_retention",
+        "mean_happiness",
+        "staff_satisfaction",
+        "exhaustion",
+    ] {
+        if let Some((_, Some(a), Some(b), Some(d))) = c.kpi(name) {
+            if d.clear() {
+                let unit = style::kpi_unit(name);
+                story.facts.push(format!(
+                    "{}: A {}, B {} (difference {}, 95% CI {} to {}).",
+                    style::kpi_name(name),
+                    style::value(a.mean, unit),
+                    style::value(b.mean, unit),
+                    style::change(d.mean, unit),
+                    style::change(d.lo, unit),
+                    style::change(d.hi, unit)
+                ));
+            }
+        }
+    }
+
+    if !c.mechanisms.is_empty() {
+        story.tables.push(HtmlTable {
+            title: "Where the profit difference comes from".into(),
+            intro: format!(
+                "Mean change in profit (B − A) over {window} through each mechanism, with its \
+                 95% CI. The mechanisms add up to the total difference."
+            ),
+            header: ["mechanism", "what it covers", "B − A", "95% CI"]
+                .map(String::from)
+                .to_vec(),
+            rows: c
+                .mechanisms
+                .iter()
+                .map(|m| {
+                    vec![
+                        style::mechanism_name(&m.name),
+                        m.description.clone(),
+                        style::signed_eur(m.value.mean),
+                        format!("{} to {}", style::eur(m.value.lo), style::eur(m.value.hi)),
+                    ]
+                })
+                .chain(c.difference.map(|d| {
+                    vec![
+                        "Total".into(),
+                        "the profit difference".into(),
+                        style::signed_eur(d.mean),
+                        format!("{} to {}", style::eur(d.lo), style::eur(d.hi)),
+                    ]
+                }))
+                .collect(),
+            collapsed: false,
+        });
+    }
+    let header: Vec<String> = vec![
+        "KPI".into(),
+        format!("A: {}", c.a),
+        format!("B: {}", c.b),
+        "B − A".into(),
+        "95% CI of B − A".into(),
+        "unit".into(),
+    ];
+    let row = |(name, a, b, d): &KpiRow| {
+        let h = |e: &Option<Estimate>| e.map_or("n/a".to_string(), |e| style::human(e.mean));
+        vec![
+            style::kpi_name(name),
+            h(a),
+            h(b),
+            d.map_or("n/a".to_string(), |d| {
+                format!(
+                    "{}{}",
+                    if d.mean > 0.0 { "+" } else { "" },
+                    style::human(d.mean)
+                )
+            }),
+            d.map_or("n/a".to_string(), |d| {
+                format!("{} to {}", style::human(d.lo), style::human(d.hi))
+            }),
+            style::unit_text(style::kpi_unit(name)),
+        ]
+    };
+    story.tables.push(HtmlTable {
+        title: "Headline KPIs".into(),
+        intro: format!(
+            "Means over {window}; the difference is paired (replication k of A against \
+             replication k of B, with the same random events)."
+        ),
+        header: header.clone(),
+        rows: HEADLINE.iter().filter_map(|n| c.kpi(n).map(row)).collect(),
+        collapsed: false,
+    });
+    story.tables.push(HtmlTable {
+        title: format!("All {} KPIs", c.kpis.len()),
+        intro: String::new(),
+        header,
+        rows: c.kpis.iter().map(row).collect(),
+        collapsed: true,
+    });
+
+    let mut settings = Vec::new();
+    if let Some(p) = &c.a_path {
+        settings.push(("Policy A config".to_string(), p.clone()));
+    }
+    if let Some(p) = &c.b_path {
+        settings.push(("Policy B config".to_string(), p.clone()));
+    }
+    if let Some(s) = &c.seed {
+        settings.push(("Seed".into(), s.clone()));
+    }
+    if let Some(n) = c.replications {
+        settings.push((
+            "Replications".into(),
+            format!("{n} pairs, A and B sharing each pair's random streams"),
+        ));
+    }
+    if let (Some(w), Some(win)) = (c.warmup, c.window) {
+        settings.push((
+            "Days simulated".into(),
+            format!(
+                "{:.0}, of which the first {w:.0} are warm-up (not in the KPIs)",
+                w + win
+            ),
+        ));
+    }
+    story.settings = settings;
+    if let Some(m) = manifest {
+        story.rerun = rerun(m);
+        for (key, label) in [("config_a", &c.a), ("config_b", &c.b)] {
+            if let Some(text) = m.get(key).and_then(config_text) {
+                let side = if key == "config_a" { "A" } else { "B" };
+                story.configs.push((
+                    format!("Config of policy {side} ({label}), every default filled in"),
+                    text,
+                ));
+            }
+        }
+    }
+    if story.rerun.is_empty() {
+        story.rerun.push(format!(
+            "# to redraw the plots and this page: effectchain plot {}",
+            folder_name(dir)
+        ));
+    }
+    story.notes = notes();
+    story.notes.push(
+        "Common random numbers: both policies face the same customers and the same random \
+         events in each replication pair, so the difference shows the policy, not luck."
+            .into(),
+    );
+    story
+}
+
+/// A resolved config recorded as JSON, written as TOML when it reads back
+/// as a config, else as indented JSON.
+pub fn config_text(v: &Value) -> Option<String> {
+    if !v.is_object() {
+        return None;
+    }
+    match serde_json::from_value::<Config>(v.clone()) {
+        Ok(config) => Some(config.to_toml()),
+        Err(_) => serde_json::to_string_pretty(v).ok(),
+    }
+}
+
+/// The waterfall of the profit difference by mechanism.
+fn waterfall(c: &Comparison) -> Result<Figure, PlotError> {
+    let total = c.difference.unwrap_or_else(|| {
+        let sum = c.mechanisms.iter().map(|m| m.value.mean).sum();
+        Estimate {
+            mean: sum,
+            lo: sum,
+            hi: sum,
+        }
+    });
+    let window = window_text(c);
+    waterfall::figure(&Waterfall {
+        title: format!("Profit difference by mechanism: {} (B) vs {} (A)", c.b, c.a),
+        subtitle: format!(
+            "Each bar is the mean change in profit (B − A) over {window} through one \
+             mechanism, starting where the previous bar ends; together they add up to the \
+             total.{}",
+            c.replications.map_or(String::new(), |r| format!(
+                " {r} paired replications with common random numbers."
+            ))
+        ),
+        caption: format!(
+            "The profit difference between {} and {} split by mechanism; the last bar is the \
+             total with its 95% confidence interval.",
+            c.b, c.a
+        ),
+        x_desc: format!("Change in profit over {window}, B − A (EUR)"),
+        steps: c
+            .mechanisms
+            .iter()
+            .map(|m| (style::mechanism_name(&m.name), m.value.mean))
+            .collect(),
+        total_label: "Total (B − A)".into(),
+        total,
+    })
+}

@@ -1,0 +1,237 @@
+//! Plots and a one-page report for an output folder.
+//!
+//! [`render_folder`] looks at the files a folder holds, draws the figures
+//! that suit them and writes each as PNG and SVG beside the results, plus a
+//! self-contained `report.html` (inline SVGs, no network) that tells the
+//! story to someone who never read the code:
+//!
+//! * a run folder (`summary.json`, `daily.csv`): daily series with 95% CI
+//!   ribbons and the distribution of profit across replications;
+//! * a comparison folder (`comparison.json`, `daily-a.csv`, `daily-b.csv`):
+//!   both policies' series overlaid and a waterfall of the profit
+//!   difference by mechanism;
+//! * a sweep folder (`points.csv`): KPIs against one parameter with CI
+//!   bands, a heatmap with the break-even contour for two, main effects for
+//!   more.
+//!
+//! Like Mesa's and MASON's charts, plots read results, never the model:
+//! any folder can be re-plotted later with `effectchain plot DIR`. Text is
+//! drawn from an embedded font ([`font`]), so the pictures are the same on
+//! every machine. Rendering is deterministic.
+//!
+//! **Invariant:** the library never prints; errors are [`PlotError`]s.
+
+mod canvas;
+mod chart;
+mod compare;
+mod data;
+mod effects;
+mod font;
+mod heatmap;
+mod raster;
+mod report;
+mod run;
+mod series;
+mod style;
+mod svg;
+mod sweep;
+mod waterfall;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use canvas::Drawing;
+
+/// The report's file name.
+pub const REPORT_FILE: &str = "report.html";
+
+/// Prefix of every plot file (`plot-profit.png`, `plot-profit.svg`, ...).
+pub const PLOT_PREFIX: &str = "plot-";
+
+/// Why a folder could not be plotted.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// The folder holds none of the result sets this module knows.
+    #[error(
+        "`{}` holds no effectchain results to plot: expected summary.json and daily.csv (a run), \
+         comparison.json (a comparison) or points.csv (a sweep)",
+        path.display()
+    )]
+    NoResults {
+        /// The folder given.
+        path: PathBuf,
+    },
+    /// A result file exists but cannot be read or parsed.
+    #[error("cannot read `{}`: {message}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A plot or the report cannot be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// Laying a chart out failed (not expected for readable results).
+    #[error("cannot draw the plot `{plot}`: {message}")]
+    Draw {
+        /// The figure's file stem.
+        plot: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The embedded fonts cannot be parsed (a broken build).
+    #[error("the plot fonts embedded in effectchain cannot be loaded")]
+    Fonts,
+}
+
+impl PlotError {
+    /// Whether the error is the caller's input (a folder without results,
+    /// or result files that cannot be parsed) rather than a failure of the
+    /// system.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, PlotError::NoResults { .. } | PlotError::Read { .. })
+    }
+}
+
+/// What a folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `effectchain run`: summary.json, daily.csv, replications.csv.
+    Run,
+    /// `effectchain compare`: comparison.json, daily-a.csv, daily-b.csv.
+    Compare,
+    /// `effectchain sweep`: points.csv.
+    Sweep,
+}
+
+/// Which results `dir` holds, if any.
+pub fn detect(dir: &Path) -> Option<Kind> {
+    let has = |f: &str| dir.join(f).is_file();
+    if has(compare::COMPARISON_FILE) {
+        Some(Kind::Compare)
+    } else if has(sweep::POINTS_FILE) {
+        Some(Kind::Sweep)
+    } else if has(run::SUMMARY_FILE) && has(run::DAILY_FILE) {
+        Some(Kind::Run)
+    } else {
+        None
+    }
+}
+
+/// One drawn figure.
+pub(crate) struct Figure {
+    /// File stem (`plot-profit`).
+    pub name: String,
+    /// What it shows, for the SVG title and the report's alt text.
+    pub title: String,
+    /// One or two sentences under the figure in the report.
+    pub caption: String,
+    /// Shown full width near the top of the report.
+    pub primary: bool,
+    pub drawing: Drawing,
+}
+
+impl Figure {
+    /// Lays a figure out with `draw` on the standard canvas.
+    pub fn draw(
+        name: &str,
+        title: &str,
+        caption: impl Into<String>,
+        primary: bool,
+        draw: impl FnOnce(&canvas::Area) -> canvas::DrawResult,
+    ) -> Result<Figure, PlotError> {
+        let faces = font::faces().ok_or(PlotError::Fonts)?;
+        let drawing =
+            canvas::record(faces, style::SIZE, draw).map_err(|message| PlotError::Draw {
+                plot: name.to_string(),
+                message,
+            })?;
+        Ok(Figure {
+            name: format!("{PLOT_PREFIX}{name}"),
+            title: title.to_string(),
+            caption: caption.into(),
+            primary,
+            drawing,
+        })
+    }
+}
+
+/// Renders the plots and the report of the results in `dir`, writing them
+/// into `dir`, and returns the paths written (PNG and SVG of every figure,
+/// then `report.html`).
+///
+/// Returns [`PlotError::NoResults`] when the folder holds no known results
+/// and [`PlotError::Read`] when a result file cannot be parsed; the result
+/// files themselves are never modified.
+pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
+    let faces = font::faces().ok_or(PlotError::Fonts)?;
+    let kind = detect(dir).ok_or_else(|| PlotError::NoResults {
+        path: dir.to_path_buf(),
+    })?;
+    let (story, figures) = match kind {
+        Kind::Run => run::build(dir)?,
+        Kind::Compare => compare::build(dir)?,
+        Kind::Sweep => sweep::build(dir)?,
+    };
+    let rendered: Vec<Result<(String, Vec<u8>), PlotError>> = figures
+        .par_iter()
+        .map(|f| {
+            let svg = svg::render(&f.drawing, faces, &f.name, &f.title);
+            let png = raster::render(&f.drawing, faces).map_err(|message| PlotError::Draw {
+                plot: f.name.clone(),
+                message,
+            })?;
+            Ok((svg, png))
+        })
+        .collect();
+    let mut written = Vec::new();
+    let mut svgs = Vec::with_capacity(figures.len());
+    for (figure, result) in figures.iter().zip(rendered) {
+        let (svg, png) = result?;
+        let png_path = dir.join(format!("{}.png", figure.name));
+        write_atomic(&png_path, &png)?;
+        written.push(png_path);
+        let svg_path = dir.join(format!("{}.svg", figure.name));
+        write_atomic(&svg_path, svg.as_bytes())?;
+        written.push(svg_path);
+        svgs.push(svg);
+    }
+    let html = report::html(&story, &figures, &svgs);
+    let report_path = dir.join(REPORT_FILE);
+    write_atomic(&report_path, html.as_bytes())?;
+    written.push(report_path);
+    Ok(written)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a
+/// reader never sees a half-written plot. (Not synced: plots can always be
+/// drawn again from the results, which are.)
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
+    let fail = |source| PlotError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(fail)
+}

@@ -1,0 +1,304 @@
+//! `compare`, `sweep`, `merge` and `check` end to end: common random
+//! numbers, determinism across threads, shards and resumes (including a
+//! sweep killed with SIGKILL), and golden regression checks.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::util::{assert_one_line_error, effectchain, stdout};
+
+/// A small store: fast enough for many runs, big enough to show effects.
+const SMALL: &str = "\
+[simulation]
+days = 70
+warmup_days = 14
+replications = 6
+
+[store]
+initial_customers = 1500
+
+[market]
+new_customers_per_day = 8.0
+
+[policy]
+staff = 3
+";
+
+/// A folder holding `base.toml` (SMALL) and returns it with its path.
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    fs::write(dir.path().join("base.toml"), SMALL).expect("base written");
+    let root = dir.path().to_path_buf();
+    (dir, root)
+}
+
+/// Writes a one-parameter latitude sweep of `steps` points with a baseline.
+fn latitude_sweep(root: &Path, name: &str, steps: u32, replications: u32) -> PathBuf {
+    let path = root.join(name);
+    fs::write(
+        &path,
+        format!(
+            "base = \"base.toml\"\nreplications = {replications}\nkpis = [\"profit\", \"mean_happiness\"]\n\
+             [parameters.\"policy.latitude\"]\nfrom = 0.0\nto = 1.0\nsteps = {steps}\n\
+             [baseline]\n\"policy.latitude\" = 0.2\n"
+        ),
+    )
+    .expect("sweep written");
+    path
+}
+
+fn sweep(file: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    effectchain()
+        .arg("sweep")
+        .arg(file)
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet", "--no-plots"])
+        .args(extra)
+        .output()
+        .expect("runs")
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn compare_reports_paired_differences_that_add_up() {
+    let (_dir, root) = workspace();
+    fs::write(root.join("b.toml"), format!("{SMALL}latitude = 0.8\n")).unwrap();
+    let out = root.join("cmp");
+    let output = effectchain()
+        .args(["compare", "--quiet", "--no-plots", "-r", "8", "--out"])
+        .arg(&out)
+        .arg(root.join("base.toml"))
+        .arg(root.join("b.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = stdout(&output);
+    assert!(text.contains("Verdict: In this setting, b "), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("comparison.json"))).unwrap();
+    let total = json["profit_difference"]["mean"].as_f64().unwrap();
+    let parts: f64 = json["mechanisms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["mean"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (parts - total).abs() <= 1e-6 * total.abs().max(1.0),
+        "{parts} vs {total}"
+    );
+    assert_ne!(total, 0.0);
+    for f in [
+        "comparison.csv",
+        "daily-a.csv",
+        "daily-b.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn sweep_is_identical_across_thread_counts() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 4, 3);
+    let (a, b) = (root.join("a"), root.join("b"));
+    assert!(sweep(&file, &a, &["-j", "1"]).status.success());
+    assert!(sweep(&file, &b, &["-j", "3"]).status.success());
+    for f in ["points.csv", "manifest.json", "breakeven.json"] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
+    }
+    let points = String::from_utf8(read(&a.join("points.csv"))).unwrap();
+    assert_eq!(points.lines().count(), 5);
+    assert!(
+        points.starts_with("point_id,policy.latitude,profit_mean,"),
+        "{points}"
+    );
+    assert!(!a.join("points.partial.csv").exists());
+}
+
+#[test]
+fn killed_sweep_resumes_to_the_same_bytes() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 30, 2);
+    let whole = root.join("whole");
+    assert!(sweep(&file, &whole, &["-j", "2"]).status.success());
+
+    let out = root.join("killed");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_effectchain"))
+        .arg("sweep")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .args(["--quiet", "--no-plots", "-j", "1"])
+        .spawn()
+        .unwrap();
+    // Wait for some, not all, points to be written, then SIGKILL.
+    let partial = out.join("points.partial.csv");
+    let start = Instant::now();
+    loop {
+        let rows = fs::read_to_string(&partial).map_or(0, |t| t.lines().count().saturating_sub(1));
+        if rows >= 3 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let rows_before = fs::read_to_string(&partial).unwrap().lines().count() - 1;
+    assert!(
+        (3..30).contains(&rows_before),
+        "killed after {rows_before} rows"
+    );
+    // A power cut can also tear the last row: resume must drop it.
+    let mut text = fs::read_to_string(&partial).unwrap();
+    text.push_str("29,1,12");
+    fs::write(&partial, text).unwrap();
+
+    // Without --resume the interrupted work is protected.
+    let refused = sweep(&file, &out, &[]);
+    assert_one_line_error(&refused, 2, &["interrupted", "--resume"]);
+
+    let resumed = sweep(&file, &out, &["--resume", "-j", "2"]);
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    let report = stdout(&resumed);
+    assert!(
+        report.contains(&format!("{} resumed", rows_before)),
+        "{report}"
+    );
+    for f in ["points.csv", "manifest.json", "breakeven.json"] {
+        assert_eq!(read(&whole.join(f)), read(&out.join(f)), "{f}");
+    }
+}
+
+#[test]
+fn merged_shards_equal_the_whole_sweep() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 7, 2);
+    let whole = root.join("whole");
+    assert!(sweep(&file, &whole, &[]).status.success());
+    let shards: Vec<PathBuf> = (1..=3)
+        .map(|i| root.join(format!("sh/shard-{i}-of-3")))
+        .collect();
+    for (i, dir) in shards.iter().enumerate() {
+        let s = format!("{}/3", i + 1);
+        assert!(sweep(&file, dir, &["--shard", &s]).status.success());
+    }
+    let merged = root.join("merged");
+    let ok = effectchain()
+        .args(["merge", "--no-plots", "--sweep"])
+        .arg(&file)
+        .arg("--out")
+        .arg(&merged)
+        .args(&shards)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for f in ["points.csv", "manifest.json", "breakeven.json"] {
+        assert_eq!(read(&whole.join(f)), read(&merged.join(f)), "{f}");
+    }
+
+    let missing = effectchain()
+        .args(["merge", "--no-plots", "--out"])
+        .arg(root.join("m2"))
+        .args(&shards[..2])
+        .output()
+        .unwrap();
+    assert_one_line_error(&missing, 2, &["shard 3/3 is missing"]);
+
+    let duplicate = effectchain()
+        .args(["merge", "--no-plots", "--out"])
+        .arg(root.join("m3"))
+        .args([&shards[0], &shards[0], &shards[1], &shards[2]])
+        .output()
+        .unwrap();
+    assert_one_line_error(&duplicate, 2, &["duplicates shard 1/3"]);
+
+    // A shard of another sweep (one more replication) is foreign.
+    let other = latitude_sweep(&root, "other.toml", 7, 3);
+    let foreign = root.join("foreign/shard-3-of-3");
+    assert!(sweep(&other, &foreign, &["--shard", "3/3"])
+        .status
+        .success());
+    let mixed = effectchain()
+        .args(["merge", "--no-plots", "--out"])
+        .arg(root.join("m4"))
+        .args([&shards[0], &shards[1], &foreign])
+        .output()
+        .unwrap();
+    assert_one_line_error(&mixed, 2, &["different sweep"]);
+}
+
+#[test]
+fn bad_sweep_files_are_one_line_errors() {
+    let (_dir, root) = workspace();
+    let file = root.join("bad.toml");
+    fs::write(
+        &file,
+        "base = \"base.toml\"\nreplications = 2\n[parameters.\"policy.latitud\"]\nvalues = [0.1]\n",
+    )
+    .unwrap();
+    assert_one_line_error(
+        &sweep(&file, &root.join("o"), &[]),
+        2,
+        &["bad.toml", "policy.latitud"],
+    );
+    fs::write(&file, "base = \"base.toml\"\nreplications = 2\n[parameters.\"policy.latitude\"]\nvalues = [1.5]\n").unwrap();
+    assert_one_line_error(
+        &sweep(&file, &root.join("o"), &[]),
+        2,
+        &["policy.latitude", "[0, 1]"],
+    );
+    assert!(!root.join("o").exists());
+}
+
+#[test]
+fn check_passes_blessed_goldens_and_reports_mismatches() {
+    let (_dir, root) = workspace();
+    let golden = root.join("golden");
+    fs::create_dir(&golden).unwrap();
+    fs::write(
+        golden.join("small.toml"),
+        "config = \"../base.toml\"\nseed = 5\nreplications = 3\nmode = \"exact\"\n",
+    )
+    .unwrap();
+    let unblessed = effectchain().arg("check").arg(&golden).output().unwrap();
+    assert_one_line_error(&unblessed, 2, &["no expected KPIs", "--bless"]);
+    assert!(effectchain()
+        .arg("check")
+        .arg(&golden)
+        .arg("--bless")
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let ok = effectchain().arg("check").arg(&golden).output().unwrap();
+    assert!(ok.status.success(), "{}", stdout(&ok));
+
+    // An unintended model change: the base config now differs.
+    fs::write(root.join("base.toml"), format!("{SMALL}latitude = 0.3\n")).unwrap();
+    let changed = effectchain().arg("check").arg(&golden).output().unwrap();
+    assert_eq!(changed.status.code(), Some(1));
+    let table = stdout(&changed);
+    assert!(
+        table.contains("MISMATCH") && table.contains("profit"),
+        "{table}"
+    );
+}
