@@ -22,12 +22,19 @@ pub struct CheckArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
-    /// Rewrite the expected values from fresh runs (after an intended
-    /// change of the model); review the diff before committing it.
+    /// Rewrite the expected values from fresh runs.
+    ///
+    /// Use it after an intended change of the model, then review the diff
+    /// of the golden files before committing them: every changed number is
+    /// a changed result.
     #[arg(long)]
     pub bless: bool,
 
     /// Worker threads [default: all cores]; results do not depend on it.
+    ///
+    /// Each replication (or sweep point) is one unit of work and results
+    /// are combined in a fixed order, so every thread count gives
+    /// byte-identical files. Use fewer threads to keep cores free.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 }

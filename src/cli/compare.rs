@@ -40,6 +40,10 @@ pub struct CompareArgs {
     pub replications: Option<u64>,
 
     /// Master seed [default: A's simulation.seed].
+    ///
+    /// Both policies use it, B's own seed is ignored: pairing needs the
+    /// same streams. Rerun with another seed to check that a verdict does
+    /// not hinge on one set of draws.
     #[arg(short, long, value_name = "S")]
     pub seed: Option<u64>,
 
@@ -51,10 +55,17 @@ pub struct CompareArgs {
     pub out: Option<PathBuf>,
 
     /// Worker threads [default: all cores]; results do not depend on it.
+    ///
+    /// Each replication (or sweep point) is one unit of work and results
+    /// are combined in a fixed order, so every thread count gives
+    /// byte-identical files. Use fewer threads to keep cores free.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
     /// Do not draw the progress bar.
+    ///
+    /// The bar is drawn on stderr only when stderr is a terminal, so
+    /// scripts and pipes never see it; this flag hides it there too.
     #[arg(short, long)]
     pub quiet: bool,
 

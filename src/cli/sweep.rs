@@ -46,14 +46,25 @@ pub struct SweepArgs {
 
     /// Output folder [default: output/<sweep stem>, or
     /// output/<sweep stem>/shard-I-of-N for a shard].
+    ///
+    /// Receives points.partial.csv while the sweep runs (one row per
+    /// finished point), then points.csv in point order, manifest.json and,
+    /// for one or two parameters, breakeven.json.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
     /// Worker threads [default: all cores]; results do not depend on it.
+    ///
+    /// Each replication (or sweep point) is one unit of work and results
+    /// are combined in a fixed order, so every thread count gives
+    /// byte-identical files. Use fewer threads to keep cores free.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
     /// Do not draw the progress bar.
+    ///
+    /// The bar is drawn on stderr only when stderr is a terminal, so
+    /// scripts and pipes never see it; this flag hides it there too.
     #[arg(short, long)]
     pub quiet: bool,
 
@@ -70,19 +81,31 @@ pub struct SweepArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The finished shard folders of one sweep (all N of them).
+    ///
+    /// Each must hold a finished shard (points.csv and manifest.json) of
+    /// the same sweep file, base config and effectchain version; a
+    /// missing, duplicate or foreign shard is refused.
     #[arg(value_name = "SHARD_DIR", required = true)]
     pub shards: Vec<PathBuf>,
 
-    /// The sweep file, to analyse the merged result (break-even, best
-    /// point); without it only points.csv and manifest.json are written.
+    /// The sweep file, to analyse the merged result.
+    ///
+    /// With it, merge also writes breakeven.json (break-even values and
+    /// the best point) and refuses shards of another sweep; without it only
+    /// points.csv and manifest.json are written.
     #[arg(long, value_name = "SWEEP")]
     pub sweep: Option<PathBuf>,
 
     /// Output folder [default: the parent folder of the first shard].
+    ///
+    /// Receives points.csv and manifest.json (and breakeven.json with
+    /// --sweep), equal to what the unsharded sweep would have written.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
     /// Do not draw plots or the report of the merged result.
+    ///
+    /// `effectchain plot DIR` draws them later from the merged folder.
     #[arg(long)]
     pub no_plots: bool,
 }

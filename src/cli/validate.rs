@@ -14,25 +14,38 @@ use super::CliError;
 /// Arguments of `effectchain validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Run one experiment only: sears, erosion, contingencies, balance,
-    /// clv or strain.
+    /// Run one experiment only.
+    ///
+    /// NAME is one of sears, erosion, contingencies, balance, clv or
+    /// strain; docs/VALIDATION.md describes each.
     #[arg(long, value_name = "NAME")]
     pub only: Option<String>,
 
-    /// Run the reduced versions (as the test suite does): same seeds and
-    /// criteria, fewer stores, replications and weeks.
+    /// Run the reduced versions, as the test suite does.
+    ///
+    /// Same seeds and pass criteria, fewer stores, replications and weeks:
+    /// seconds instead of minutes, with wider confidence intervals.
     #[arg(long)]
     pub reduced: bool,
 
     /// Output folder [default: output/validation].
+    ///
+    /// Receives validation.json, validation.csv, one CSV per plot and
+    /// manifest.json, written atomically, then the plots and report.html.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
     /// Worker threads [default: all cores]; results do not depend on it.
+    ///
+    /// Each replication (or sweep point) is one unit of work and results
+    /// are combined in a fixed order, so every thread count gives
+    /// byte-identical files. Use fewer threads to keep cores free.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
     /// Do not draw plots or the report.
+    ///
+    /// `effectchain plot DIR` draws them later.
     #[arg(long)]
     pub no_plots: bool,
 }
