@@ -735,6 +735,49 @@ pub fn zero_crossings(x: &[f64], y: &[f64]) -> Vec<f64> {
 mod tests {
     use super::*;
 
+    fn sweep_file(body: &str) -> (tempfile::TempDir, Result<Sweep, ConfigError>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("base.toml"), "").unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, format!("base = \"base.toml\"\nreplications = 1\n{body}")).unwrap();
+        let sweep = Sweep::from_file(&file);
+        (dir, sweep)
+    }
+
+    #[test]
+    fn latin_hypercube_fills_every_stratum_once() {
+        let (_d, sweep) = sweep_file(
+            "design = \"latin_hypercube\"\nsamples = 50\n\
+             [parameters.\"policy.latitude\"]\nfrom = 0.2\nto = 0.7\n\
+             [parameters.\"market.relationship\"]\nfrom = 0.0\nto = 1.0\n",
+        );
+        let sweep = sweep.unwrap();
+        for (p, (lo, hi)) in [(0.0, 1.0), (0.2, 0.7)].iter().enumerate() {
+            let mut strata = vec![0; 50];
+            for id in 0..50 {
+                let v = sweep.point(id)[p];
+                assert!(v >= *lo && v < *hi, "{v}");
+                strata[((v - lo) / (hi - lo) * 50.0) as usize] += 1;
+            }
+            assert!(strata.iter().all(|&n| n == 1), "{strata:?}");
+        }
+        let (_d, bad) = sweep_file(
+            "design = \"latin_hypercube\"\nsamples = 5\n[parameters.\"policy.latitude\"]\nvalues = [0.5]\n",
+        );
+        assert!(bad.unwrap_err().message.contains("from` and `to` only"));
+    }
+
+    #[test]
+    fn whole_number_keys_take_rounded_grid_values() {
+        let (_d, sweep) = sweep_file("[parameters.\"policy.staff\"]\nfrom = 2\nto = 5\nsteps = 3\n");
+        let sweep = sweep.unwrap();
+        let values: Vec<f64> = (0..3).map(|id| sweep.point(id)[0]).collect();
+        assert_eq!(values, vec![2.0, 4.0, 5.0]);
+        for id in 0..3 {
+            sweep.configs(&sweep.point(id)).unwrap();
+        }
+    }
+
     #[test]
     fn crossings_interpolate() {
         assert_eq!(
