@@ -36,5 +36,35 @@ fn one_replication(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_replication);
+/// The reference the issue measures against: a stripped-down encounter of
+/// seven random draws and a little arithmetic, per element. The ratio of
+/// the engine's time per encounter to this one is the figure to compare
+/// across machines.
+fn seven_draws(c: &mut Criterion) {
+    use effectchain::rng::{Purpose, Stream};
+    let mut stream = Stream::new(1, 0, 0, Purpose::Encounters);
+    let n = 100_000u64;
+    let mut group = c.benchmark_group("reference");
+    group.throughput(Throughput::Elements(n));
+    group.sample_size(20);
+    group.bench_function("stripped_encounter_seven_draws", |b| {
+        b.iter(|| {
+            let mut acc = 0.0;
+            for _ in 0..n {
+                let need = stream.chance(0.4);
+                let time = 0.2 * (1.0 + 0.5 * (stream.exp1() - 1.0));
+                let resolved = stream.chance(if need { 0.6 } else { 0.95 });
+                let buy = stream.uniform() < 0.5;
+                let basket = stream.normal();
+                let trouble = stream.uniform();
+                let next = stream.exp1();
+                acc += time + f64::from(u8::from(resolved && buy)) * basket + trouble + next;
+            }
+            std::hint::black_box(acc)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_replication, seven_draws);
 criterion_main!(benches);

@@ -739,7 +739,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("base.toml"), "").unwrap();
         let file = dir.path().join("s.toml");
-        std::fs::write(&file, format!("base = \"base.toml\"\nreplications = 1\n{body}")).unwrap();
+        std::fs::write(
+            &file,
+            format!("base = \"base.toml\"\nreplications = 1\n{body}"),
+        )
+        .unwrap();
         let sweep = Sweep::from_file(&file);
         (dir, sweep)
     }
@@ -769,7 +773,8 @@ mod tests {
 
     #[test]
     fn whole_number_keys_take_rounded_grid_values() {
-        let (_d, sweep) = sweep_file("[parameters.\"policy.staff\"]\nfrom = 2\nto = 5\nsteps = 3\n");
+        let (_d, sweep) =
+            sweep_file("[parameters.\"policy.staff\"]\nfrom = 2\nto = 5\nsteps = 3\n");
         let sweep = sweep.unwrap();
         let values: Vec<f64> = (0..3).map(|id| sweep.point(id)[0]).collect();
         assert_eq!(values, vec![2.0, 4.0, 5.0]);
