@@ -512,6 +512,57 @@ fn a_sweep_without_rows_still_renders() {
     assert!(report.contains("The sweep ran 0 points"), "{report}");
 }
 
+/// A validation folder as `effectchain validate --reduced --only erosion
+/// --only strain` would write it (two of the cheapest experiments).
+fn validation_folder(parent: &Path) -> PathBuf {
+    use effectchain::validate::{Size, EXPERIMENTS};
+    let outcomes: Vec<_> = ["erosion", "strain"]
+        .iter()
+        .map(|name| {
+            let e = EXPERIMENTS.iter().find(|e| e.name == *name).unwrap();
+            (e.run)(Size::Reduced)
+        })
+        .collect();
+    let line: Vec<String> = ["effectchain", "validate", "--reduced"]
+        .map(String::from)
+        .to_vec();
+    let files = output::validation::render(&outcomes, "reduced", &line).unwrap();
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let out = parent.join("validation");
+    output::write_folder_atomically(&out, &refs).expect("the validation folder is written");
+    out
+}
+
+#[test]
+fn a_validation_folder_gets_a_plot_per_data_set_and_a_pass_fail_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = validation_folder(tmp.path());
+    assert_eq!(plot::detect(&out), Some(plot::Kind::Validation));
+    let written = plot::render_folder(&out).expect("the validation folder renders");
+    let report = check_rendered(&out, &written, &["erosion-trajectory", "strain"]);
+    assert!(report.contains("Does the model reproduce the literature?"));
+    assert!(report.contains("<th>Verdict</th>"), "the summary table");
+    let badges = report.matches("class=\"badge pass\">PASS").count()
+        + report.matches("class=\"badge fail\">FAIL").count();
+    // Two summary rows, two section headings, one per criterion (4 + 1).
+    assert_eq!(badges, 9, "PASS/FAIL badges");
+    for text in [
+        "Oliva &amp; Sterman erosion ratchet",
+        "Karasek job strain",
+        "Karasek (1979), Administrative Science Quarterly",
+        "Criteria",
+        "effectchain validate --reduced",
+    ] {
+        assert!(report.contains(text), "report lacks `{text}`");
+    }
+    for f in ["validation.json", "validation.csv", "manifest.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // A broken validation.json is the caller's input error.
+    fs::write(out.join("validation.json"), "{ not json").unwrap();
+    assert!(plot::render_folder(&out).unwrap_err().is_bad_input());
+}
+
 #[test]
 fn the_plot_command_renders_a_folder_and_rejects_others() {
     let tmp = tempfile::tempdir().unwrap();
@@ -708,4 +759,7 @@ fn reports_load_in_headless_chromium() {
     let cmp = compare_folder(&sub);
     plot::render_folder(&cmp).unwrap();
     check_in_browser(&cmp.join("report.html"), "compare");
+    let val = validation_folder(&sub);
+    plot::render_folder(&val).unwrap();
+    check_in_browser(&val.join("report.html"), "validation");
 }

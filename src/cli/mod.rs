@@ -96,11 +96,12 @@ pub enum Command {
     Merge(sweep::MergeArgs),
     /// Draw the plots and the report of an output folder.
     ///
-    /// Reads the results in OUTPUT_DIR (a run, comparison or sweep folder)
-    /// and writes PNG and SVG plots beside them, plus report.html: one
-    /// self-contained page with the question, the verdict, the key plots
-    /// and tables, the config used and how to re-run it. `run`, `compare`
-    /// and `sweep` do this by default (unless --no-plots).
+    /// Reads the results in OUTPUT_DIR (a run, comparison, sweep or
+    /// validation folder) and writes PNG and SVG plots beside them, plus
+    /// report.html: one self-contained page with the question, the
+    /// verdict, the key plots and tables, the config used and how to re-run
+    /// it. `run`, `compare`, `sweep` and `validate` do this by default
+    /// (unless --no-plots).
     ///
     /// Example: effectchain plot output/expert-store
     Plot(plot::PlotArgs),

@@ -1,6 +1,6 @@
 //! `effectchain plot DIR`: draw the plots and the report of an existing
-//! output folder, and the helper `run`, `compare` and `sweep` call after
-//! their results are written.
+//! output folder, and the helper `run`, `compare`, `sweep` and `validate`
+//! call after their results are written.
 
 use std::path::{Path, PathBuf};
 
@@ -12,10 +12,11 @@ use super::CliError;
 /// Arguments of `effectchain plot`.
 #[derive(Debug, Args)]
 pub struct PlotArgs {
-    /// Output folder of a run, comparison or sweep.
+    /// Output folder of a run, comparison, sweep or validation.
     ///
     /// The folder's files decide what is drawn: summary.json and daily.csv
-    /// (a run), comparison.json (a comparison) or points.csv (a sweep).
+    /// (a run), comparison.json (a comparison), points.csv (a sweep) or
+    /// validation.json (a validation).
     /// PNG and SVG plots (plot-*.png, plot-*.svg) and report.html are
     /// written into the folder; the result files are not changed.
     #[arg(value_name = "OUTPUT_DIR")]
@@ -26,7 +27,7 @@ pub struct PlotArgs {
 pub fn execute(args: &PlotArgs) -> Result<(), CliError> {
     if !args.dir.is_dir() {
         return Err(CliError::input(format!(
-            "`{}` is not a folder; give the output folder of a run, comparison or sweep",
+            "`{}` is not a folder; give the output folder of a run, comparison, sweep or validation",
             args.dir.display()
         )));
     }

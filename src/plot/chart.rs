@@ -29,6 +29,8 @@ pub enum Mark {
     Box,
     /// A pale filled box (a shaded region).
     Shade,
+    /// A filled dot (a data point).
+    Dot,
 }
 
 /// One legend entry.
@@ -147,6 +149,7 @@ fn draw_mark(root: &Area, entry: &Legend, (x, y): (i32, i32)) -> DrawResult {
                 GRID.stroke_width(2),
             ))
         }
+        Mark::Dot => root.draw(&Circle::new((x + 23, y), 8, c.filled())),
     }
 }
 
@@ -267,8 +270,10 @@ pub fn band_chart(root: &Area, spec: &BandChart) -> DrawResult {
         .map(|c| {
             let mark = if c.dashed {
                 Mark::Dashed
-            } else {
+            } else if has_band(c) {
                 Mark::LineBand
+            } else {
+                Mark::Line
             };
             Legend::new(c.label.clone(), c.color, mark)
         })
@@ -387,6 +392,16 @@ pub fn band_chart(root: &Area, spec: &BandChart) -> DrawResult {
         }
     }
     Ok(())
+}
+
+/// Whether a curve's band has any width (else it is a plain line).
+fn has_band(curve: &Curve) -> bool {
+    let b = &curve.band;
+    b.mean
+        .iter()
+        .zip(&b.lo)
+        .zip(&b.hi)
+        .any(|((m, lo), hi)| lo.is_finite() && hi.is_finite() && (lo != m || hi != m))
 }
 
 /// Index runs of a curve where mean and both bounds are finite.

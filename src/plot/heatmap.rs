@@ -19,8 +19,9 @@ pub struct Heatmap {
     pub title: String,
     pub subtitle: String,
     pub caption: String,
-    pub x_param: String,
-    pub y_param: String,
+    /// Axis descriptions, with units.
+    pub x_desc: String,
+    pub y_desc: String,
     pub xs: Vec<f64>,
     pub ys: Vec<f64>,
     /// `z[i][j]`: value at (xs[i], ys[j]) and whether its CI includes 0.
@@ -35,9 +36,14 @@ pub struct Heatmap {
     pub primary: bool,
 }
 
-/// Cell edges: midway between values, half a step beyond the ends.
+/// Cell edges: midway between values, half a step beyond the ends (a
+/// lone value gets a cell of width 1, or 10% of the value).
 fn edges(v: &[f64]) -> Vec<f64> {
     let n = v.len();
+    if n == 1 {
+        let half = if v[0] == 0.0 { 0.5 } else { 0.05 * v[0].abs() };
+        return vec![v[0] - half, v[0] + half];
+    }
     let mut e = Vec::with_capacity(n + 1);
     e.push(v[0] - (v[1] - v[0]) / 2.0);
     for w in v.windows(2) {
@@ -173,8 +179,8 @@ pub fn heatmap(spec: &Heatmap) -> Result<Figure, PlotError> {
                 .axis_desc_style(font(style::AXIS))
                 .x_labels(0)
                 .y_labels(0)
-                .x_desc(style::parameter_name(&spec.x_param))
-                .y_desc(style::parameter_name(&spec.y_param))
+                .x_desc(spec.x_desc.clone())
+                .y_desc(spec.y_desc.clone())
                 .draw()?;
             // Ticks at the grid's own values (at most 12 labelled per axis).
             let (xspan, yspan) = (x1 - x0, y1 - y0);
@@ -325,6 +331,7 @@ mod tests {
     #[test]
     fn cell_edges_lie_between_values() {
         assert_eq!(edges(&[0.0, 1.0, 3.0]), vec![-0.5, 0.5, 2.0, 4.0]);
+        assert_eq!(edges(&[0.0]), vec![-0.5, 0.5]);
     }
 
     #[test]

@@ -12,7 +12,11 @@
 //!   difference by mechanism;
 //! * a sweep folder (`points.csv`): KPIs against one parameter with CI
 //!   bands, a heatmap with the break-even contour for two, main effects for
-//!   more.
+//!   more;
+//! * a validation folder (`validation.json` and one CSV per data set): each
+//!   data set drawn as its specification asks (lines with CI bands, points
+//!   with a least-squares line, bars with error bars, a heatmap) and a
+//!   PASS/FAIL report of every experiment against the literature.
 //!
 //! Like Mesa's and MASON's charts, plots read results, never the model:
 //! any folder can be re-plotted later with `effectchain plot DIR`. Text is
@@ -35,6 +39,7 @@ mod series;
 mod style;
 mod svg;
 mod sweep;
+mod validation;
 mod waterfall;
 
 use std::fs;
@@ -57,7 +62,8 @@ pub enum PlotError {
     /// The folder holds none of the result sets this module knows.
     #[error(
         "`{}` holds no effectchain results to plot: expected summary.json and daily.csv (a run), \
-         comparison.json (a comparison) or points.csv (a sweep)",
+         comparison.json (a comparison), points.csv (a sweep) or validation.json \
+         (a validation)",
         path.display()
     )]
     NoResults {
@@ -111,6 +117,8 @@ pub enum Kind {
     Compare,
     /// `effectchain sweep`: points.csv.
     Sweep,
+    /// `effectchain validate`: validation.json and one CSV per data set.
+    Validation,
 }
 
 /// Which results `dir` holds, if any.
@@ -120,6 +128,8 @@ pub fn detect(dir: &Path) -> Option<Kind> {
         Some(Kind::Compare)
     } else if has(sweep::POINTS_FILE) {
         Some(Kind::Sweep)
+    } else if has(validation::VALIDATION_FILE) {
+        Some(Kind::Validation)
     } else if has(run::SUMMARY_FILE) && has(run::DAILY_FILE) {
         Some(Kind::Run)
     } else {
@@ -181,6 +191,7 @@ pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
         Kind::Run => run::build(dir)?,
         Kind::Compare => compare::build(dir)?,
         Kind::Sweep => sweep::build(dir)?,
+        Kind::Validation => validation::build(dir)?,
     };
     let rendered: Vec<Result<(String, Vec<u8>), PlotError>> = figures
         .par_iter()

@@ -36,6 +36,26 @@ pub struct Story {
     pub rerun: Vec<String>,
     /// Notes on how to read the numbers.
     pub notes: Vec<String>,
+    /// Heading over [`Story::sections`] (`Experiments`).
+    pub sections_title: String,
+    /// Self-contained parts (one per validation experiment), each with its
+    /// own text, tables and figures; shown after the key numbers.
+    pub sections: Vec<Section>,
+}
+
+/// A part of the report with its own text, tables and figures.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Anchor of the section (`#sears`).
+    pub id: String,
+    pub heading: String,
+    /// A PASS or FAIL badge beside the heading, if any.
+    pub pass: Option<bool>,
+    /// Labelled paragraphs (`Source`, `Setup`).
+    pub facts: Vec<(String, String)>,
+    pub tables: Vec<HtmlTable>,
+    /// File stems of the figures shown in the section (`plot-balance`).
+    pub figures: Vec<String>,
 }
 
 /// A table in the report.
@@ -82,6 +102,15 @@ dl.settings { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18
 dl.settings dt { color: var(--muted); }
 dl.settings dd { margin: 0; }
 .notes { color: var(--muted); font-size: 14px; }
+.badge { display: inline-block; padding: 1px 9px; border-radius: 4px; color: #fff; font-size: 13px;
+  font-weight: bold; letter-spacing: .04em; vertical-align: 2px; }
+.badge.pass { background: #007a5a; }
+.badge.fail { background: #c04f00; }
+section.part { margin: 8px 0 36px; }
+section.part h3 { font-size: 19px; margin: 32px 0 8px; }
+section.part h3 .badge { margin-left: 10px; }
+section.part h4 { font-size: 15px; margin: 16px 0 6px; }
+section.part dl.settings { grid-template-columns: 70px 1fr; }
 footer { margin-top: 48px; color: var(--muted); font-size: 13px; }
 @media print { main { max-width: none; padding: 0; } figure, table { break-inside: avoid; } }
 "#;
@@ -122,9 +151,17 @@ pub fn html(story: &Story, figures: &[Figure], svgs: &[String]) -> String {
     }
     h.push_str("</section>\n");
 
-    let primary: Vec<usize> = (0..figures.len()).filter(|&i| figures[i].primary).collect();
+    let in_section = |i: usize| {
+        story
+            .sections
+            .iter()
+            .any(|s| s.figures.contains(&figures[i].name))
+    };
+    let primary: Vec<usize> = (0..figures.len())
+        .filter(|&i| figures[i].primary && !in_section(i))
+        .collect();
     let secondary: Vec<usize> = (0..figures.len())
-        .filter(|&i| !figures[i].primary)
+        .filter(|&i| !figures[i].primary && !in_section(i))
         .collect();
     if !primary.is_empty() {
         h.push_str("<h2>Key plots</h2>\n");
@@ -137,7 +174,13 @@ pub fn html(story: &Story, figures: &[Figure], svgs: &[String]) -> String {
     if !open.is_empty() {
         h.push_str("<h2>Key numbers</h2>\n");
         for t in open {
-            table(&mut h, t);
+            table(&mut h, t, 3);
+        }
+    }
+    if !story.sections.is_empty() {
+        let _ = writeln!(h, "<h2>{}</h2>", escape(&story.sections_title));
+        for s in &story.sections {
+            section(&mut h, s, figures, svgs);
         }
     }
     if !secondary.is_empty() {
@@ -150,7 +193,7 @@ pub fn html(story: &Story, figures: &[Figure], svgs: &[String]) -> String {
     if !folded.is_empty() {
         h.push_str("<h2>All numbers</h2>\n");
         for t in folded {
-            table(&mut h, t);
+            table(&mut h, t, 3);
         }
     }
     if !story.notes.is_empty() {
@@ -205,11 +248,51 @@ fn figure(h: &mut String, f: &Figure, svg: &str) {
     );
 }
 
-fn table(h: &mut String, t: &HtmlTable) {
+/// A PASS or FAIL badge.
+fn badge(pass: bool) -> &'static str {
+    if pass {
+        "<span class=\"badge pass\">PASS</span>"
+    } else {
+        "<span class=\"badge fail\">FAIL</span>"
+    }
+}
+
+fn section(h: &mut String, s: &Section, figures: &[Figure], svgs: &[String]) {
+    let _ = write!(
+        h,
+        "<section class=\"part\" id=\"{}\">\n<h3>{}",
+        escape(&s.id),
+        escape(&s.heading)
+    );
+    if let Some(pass) = s.pass {
+        h.push_str(badge(pass));
+    }
+    h.push_str("</h3>\n");
+    if !s.facts.is_empty() {
+        h.push_str("<dl class=\"settings\">\n");
+        for (k, v) in &s.facts {
+            let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
+        }
+        h.push_str("</dl>\n");
+    }
+    for t in &s.tables {
+        table(h, t, 4);
+    }
+    for name in &s.figures {
+        if let Some(i) = figures.iter().position(|f| &f.name == name) {
+            figure(h, &figures[i], &svgs[i]);
+        }
+    }
+    h.push_str("</section>\n");
+}
+
+/// Writes a table; `level` is its heading's (3 for `<h3>`). Cells that
+/// read `PASS` or `FAIL` are shown as badges.
+fn table(h: &mut String, t: &HtmlTable, level: u8) {
     if t.collapsed {
         let _ = writeln!(h, "<details>\n<summary>{}</summary>", escape(&t.title));
-    } else {
-        let _ = writeln!(h, "<h3>{}</h3>", escape(&t.title));
+    } else if !t.title.is_empty() {
+        let _ = writeln!(h, "<h{level}>{}</h{level}>", escape(&t.title));
     }
     if !t.intro.is_empty() {
         let _ = writeln!(h, "<p>{}</p>", escape(&t.intro));
@@ -222,7 +305,9 @@ fn table(h: &mut String, t: &HtmlTable) {
     for row in &t.rows {
         h.push_str("<tr>");
         for c in row {
-            if numeric(c) {
+            if c == "PASS" || c == "FAIL" {
+                let _ = write!(h, "<td>{}</td>", badge(c == "PASS"));
+            } else if numeric(c) {
                 let _ = write!(h, "<td class=\"num\">{}</td>", escape(c));
             } else {
                 let _ = write!(h, "<td>{}</td>", escape(c));

@@ -414,8 +414,8 @@ fn two_parameters(s: &SweepData) -> Result<Vec<Figure>, PlotError> {
                 "Where the combination of {sx} and {sy} pays against the baseline; the black \
                  contour is the break-even."
             ),
-            x_param: px.clone(),
-            y_param: py.clone(),
+            x_desc: style::parameter_name(px),
+            y_desc: style::parameter_name(py),
             xs: xs.clone(),
             ys: ys.clone(),
             z: values(&s.band("profit", true)),
@@ -438,8 +438,8 @@ fn two_parameters(s: &SweepData) -> Result<Vec<Figure>, PlotError> {
                 name.to_lowercase()
             ),
             caption: format!("{name} at each combination of {sx} and {sy}."),
-            x_param: px.clone(),
-            y_param: py.clone(),
+            x_desc: style::parameter_name(px),
+            y_desc: style::parameter_name(py),
             xs: xs.clone(),
             ys: ys.clone(),
             z: values(&s.band(kpi, false)),
