@@ -360,7 +360,7 @@ fn lines(spec: &DataSpec, table: &Table, experiment: &str) -> Result<Option<Figu
     let what = if banded {
         "Means across replications; the shaded bands are their 95% confidence intervals."
     } else {
-        "Means across replications."
+        "One line per column of the data set's CSV."
     };
     let chart = BandChart {
         title: spec.title.clone(),

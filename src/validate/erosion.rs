@@ -212,7 +212,8 @@ pub fn run(size: Size) -> Outcome {
         ),
         data: vec![DataSet {
             name: "erosion-trajectory".into(),
-            title: "Service standard and time per order, +20% demand in weeks 10-35".into(),
+            title: "Service standard and time per order, +20% demand in weeks 10-35 (replication 0)"
+                .into(),
             kind: PlotKind::Lines,
             x_label: "week".into(),
             y_label: "hours per order".into(),
