@@ -266,6 +266,12 @@ fn bad_sweep_files_are_one_line_errors() {
         2,
         &["policy.latitude", "[0, 1]"],
     );
+    let good = latitude_sweep(&root, "good.toml", 2, 1);
+    assert_one_line_error(
+        &sweep(&good, &root.join("o"), &["-j", "0"]),
+        2,
+        &["--threads"],
+    );
     assert!(!root.join("o").exists());
 }
 

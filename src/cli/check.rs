@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use effectchain::experiment::check;
 
-use super::run::{build_pool, human};
+use super::common::{build_pool, human};
 use super::CliError;
 
 /// Arguments of `effectchain check`.
@@ -42,11 +42,7 @@ pub struct CheckArgs {
 /// Runs `effectchain check`.
 pub fn execute(args: &CheckArgs) -> Result<(), CliError> {
     let files = check::golden_files(&args.dir).map_err(|e| CliError::input(e.to_string()))?;
-    if args.threads == Some(0) {
-        return Err(CliError::input(
-            "--threads: expected at least 1 thread, found 0",
-        ));
-    }
+    let pool = build_pool(args.threads)?;
     // Load every file first, so a malformed one fails before any run.
     for file in &files {
         let golden = check::load(file).map_err(|e| CliError::input(e.to_string()))?;
@@ -58,7 +54,6 @@ pub fn execute(args: &CheckArgs) -> Result<(), CliError> {
         }
         check::config_of(file, &golden).map_err(|e| CliError::input(e.to_string()))?;
     }
-    let pool = build_pool(args.threads)?;
     let mut report = String::new();
     let mut failed = 0;
     for file in &files {

@@ -10,8 +10,8 @@ use effectchain::engine::KPI_DEFS;
 use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
 use effectchain::output::{self, comparison};
 
+use super::common::{build_pool, human, output_error, set_integer};
 use super::progress::Progress;
-use super::run::{build_pool, human, output_error, set_integer};
 use super::CliError;
 
 /// Arguments of `effectchain compare`.
@@ -94,11 +94,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(seed) = args.seed {
         set_integer(&mut a, "--seed", "simulation.seed", seed)?;
     }
-    if args.threads == Some(0) {
-        return Err(CliError::input(
-            "--threads: expected at least 1 thread, found 0",
-        ));
-    }
+    let pool = build_pool(args.threads)?;
     let (label_a, label_b) = (stem(&args.a), stem(&args.b));
     let out = args
         .out
@@ -108,7 +104,6 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
 
     let seed = a.simulation.seed;
     let replications = a.simulation.replications;
-    let pool = build_pool(args.threads)?;
     let progress = Progress::new(u64::from(replications), args.quiet);
     let runs = pool.install(|| compare_runs(&a, &b, seed, replications, &|| progress.tick()));
     progress.finish();

@@ -5,6 +5,7 @@
 //! knows clap and indicatif and writes to the terminal.
 
 mod check;
+mod common;
 mod compare;
 mod init;
 mod plot;

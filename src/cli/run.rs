@@ -9,10 +9,11 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use effectchain::config::{Config, ConfigError};
+use effectchain::config::Config;
 use effectchain::experiment::{self, RunResults};
 use effectchain::output::{self, RunInfo};
 
+use super::common::{build_pool, human, output_error, set_integer};
 use super::progress::Progress;
 use super::CliError;
 
@@ -107,21 +108,13 @@ const HEADLINE: [(&str, &str); 15] = [
 /// Runs `effectchain run`.
 pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     let config = load(args)?;
-    let threads = match args.threads {
-        Some(0) => {
-            return Err(CliError::input(
-                "--threads: expected at least 1 thread, found 0",
-            ))
-        }
-        other => other,
-    };
+    let pool = build_pool(args.threads)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.config));
     output::check_target(&out).map_err(output_error)?;
 
-    let pool = build_pool(threads)?;
     let replications = u64::from(config.simulation.replications);
     let progress = Progress::new(replications, args.quiet);
     let results = pool.install(|| experiment::run(&config, &|| progress.tick()));
@@ -155,51 +148,6 @@ fn load(args: &RunArgs) -> Result<Config, CliError> {
         set_integer(&mut config, "--seed", "simulation.seed", seed)?;
     }
     Ok(config)
-}
-
-pub(super) fn set_integer(
-    config: &mut Config,
-    flag: &str,
-    key: &str,
-    value: u64,
-) -> Result<(), CliError> {
-    // TOML integers are signed 64-bit; larger values could not be recorded
-    // in the manifest's TOML.
-    let Ok(v) = i64::try_from(value) else {
-        return Err(CliError::input(format!(
-            "{flag}: key `{key}`: expected a whole number up to {}, found {value}",
-            i64::MAX
-        )));
-    };
-    config
-        .set(key, toml::Value::Integer(v))
-        .map_err(|e: ConfigError| {
-            CliError::input(
-                ConfigError {
-                    origin: flag.to_string(),
-                    ..e
-                }
-                .to_string(),
-            )
-        })
-}
-
-pub(super) fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        builder = builder.num_threads(n);
-    }
-    builder
-        .build()
-        .map_err(|e| CliError::failure(format!("cannot start the worker threads: {e}")))
-}
-
-pub(super) fn output_error(e: output::OutputError) -> CliError {
-    if e.is_bad_path() {
-        CliError::input(e.to_string())
-    } else {
-        CliError::failure(e.to_string())
-    }
 }
 
 /// `output/<config file stem>`.
@@ -269,42 +217,6 @@ fn report(config: &Config, results: &RunResults, out: &Path) -> String {
     s
 }
 
-/// A number for people: thousands grouped, about four significant digits.
-pub(super) fn human(v: f64) -> String {
-    if !v.is_finite() {
-        return "n/a".to_string();
-    }
-    let a = v.abs();
-    let decimals = if a >= 100.0 {
-        0
-    } else if a >= 10.0 {
-        1
-    } else if a >= 1.0 {
-        2
-    } else {
-        3
-    };
-    let text = format!("{:.*}", decimals, a);
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,16 +227,6 @@ mod tests {
         for (name, _) in HEADLINE {
             assert!(KPI_DEFS.iter().any(|d| d.name == name), "{name}");
         }
-    }
-
-    #[test]
-    fn human_numbers() {
-        assert_eq!(human(1_234_567.4), "1,234,567");
-        assert_eq!(human(-1_234.6), "-1,235");
-        assert_eq!(human(12.345), "12.3");
-        assert_eq!(human(0.73449), "0.734");
-        assert_eq!(human(-0.0001), "0.000");
-        assert_eq!(human(f64::NAN), "n/a");
     }
 
     #[test]

@@ -11,8 +11,8 @@ use clap::Args;
 use effectchain::experiment::sweep::{Analysis, Shard, Sweep};
 use effectchain::output::sweep::{self as files, SweepWriter};
 
+use super::common::{build_pool, human, output_error};
 use super::progress::Progress;
-use super::run::{build_pool, human, output_error};
 use super::CliError;
 
 /// Arguments of `effectchain sweep`.
@@ -122,11 +122,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         Some(s) => Shard::parse(s).map_err(|e| CliError::input(format!("--shard: {e}")))?,
         None => Shard::WHOLE,
     };
-    if args.threads == Some(0) {
-        return Err(CliError::input(
-            "--threads: expected at least 1 thread, found 0",
-        ));
-    }
+    let pool = build_pool(args.threads)?;
     let out = args.out.clone().unwrap_or_else(|| {
         let base = Path::new("output").join(stem(&args.sweep));
         if shard == Shard::WHOLE {
@@ -149,7 +145,6 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         .collect();
     let in_shard = shard.ids(total).count() as u64;
     let writer = opened.writer;
-    let pool = build_pool(args.threads)?;
     let progress = Progress::with_unit(in_shard, "points", args.quiet);
     progress.advance(in_shard - todo.len() as u64);
     let result = pool.install(|| {

@@ -8,7 +8,7 @@ use clap::Args;
 use effectchain::output::{self, validation};
 use effectchain::validate::{Outcome, Size, EXPERIMENTS};
 
-use super::run::{build_pool, output_error};
+use super::common::{build_pool, output_error};
 use super::CliError;
 
 /// Arguments of `effectchain validate`.
@@ -65,11 +65,7 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
         }
         None => EXPERIMENTS.iter().collect(),
     };
-    if args.threads == Some(0) {
-        return Err(CliError::input(
-            "--threads: expected at least 1 thread, found 0",
-        ));
-    }
+    let pool = build_pool(args.threads)?;
     let out = args
         .out
         .clone()
@@ -80,7 +76,6 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
     } else {
         Size::Full
     };
-    let pool = build_pool(args.threads)?;
     let mut outcomes: Vec<Outcome> = Vec::new();
     for e in chosen {
         eprintln!("running {} ...", e.name);

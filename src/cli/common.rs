@@ -1,0 +1,107 @@
+//! Helpers every subcommand shares: the worker pool, error mapping for
+//! output folders, overrides of whole-number keys, and numbers for people.
+
+use effectchain::config::{Config, ConfigError};
+use effectchain::output;
+
+use super::CliError;
+
+/// Sets a whole-number key from a command-line flag, re-validated, with
+/// the flag named in the error.
+pub fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Result<(), CliError> {
+    // TOML integers are signed 64-bit; larger values could not be recorded
+    // in the manifest's TOML.
+    let Ok(v) = i64::try_from(value) else {
+        return Err(CliError::input(format!(
+            "{flag}: key `{key}`: expected a whole number up to {}, found {value}",
+            i64::MAX
+        )));
+    };
+    config
+        .set(key, toml::Value::Integer(v))
+        .map_err(|e: ConfigError| {
+            CliError::input(
+                ConfigError {
+                    origin: flag.to_string(),
+                    ..e
+                }
+                .to_string(),
+            )
+        })
+}
+
+/// The worker pool of `--threads N` (all cores without it). Every command
+/// with `--threads` goes through here, so 0 is refused in one place.
+pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    if threads == Some(0) {
+        return Err(CliError::input(
+            "--threads: expected at least 1 thread, found 0",
+        ));
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    builder
+        .build()
+        .map_err(|e| CliError::failure(format!("cannot start the worker threads: {e}")))
+}
+
+pub fn output_error(e: output::OutputError) -> CliError {
+    if e.is_bad_path() {
+        CliError::input(e.to_string())
+    } else {
+        CliError::failure(e.to_string())
+    }
+}
+
+/// A number for people: thousands grouped, about four significant digits.
+pub fn human(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
+    let a = v.abs();
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        3
+    };
+    let text = format!("{:.*}", decimals, a);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_numbers() {
+        assert_eq!(human(1_234_567.4), "1,234,567");
+        assert_eq!(human(-1_234.6), "-1,235");
+        assert_eq!(human(12.345), "12.3");
+        assert_eq!(human(0.73449), "0.734");
+        assert_eq!(human(-0.0001), "0.000");
+        assert_eq!(human(f64::NAN), "n/a");
+    }
+}
