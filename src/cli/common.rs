@@ -1,10 +1,41 @@
 //! Helpers every subcommand shares: the worker pool, error mapping for
 //! output folders, overrides of whole-number keys, and numbers for people.
 
+use clap::Args;
 use effectchain::config::{Config, ConfigError};
 use effectchain::output;
 
 use super::CliError;
+
+/// How a simulating command runs, shared by `run`, `compare` and `sweep`:
+/// none of these flags changes a result, only how it is produced.
+#[derive(Debug, Args)]
+pub struct Execution {
+    /// Worker threads [default: all cores].
+    ///
+    /// Changes only how long the work takes: each replication (or sweep
+    /// point) is one unit of work and results are combined in a fixed
+    /// order, so every thread count gives byte-identical files, and no
+    /// output file records it. Use fewer threads to keep cores free.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Do not draw the progress bar.
+    ///
+    /// The bar is drawn on stderr only when stderr is a terminal, so
+    /// scripts and pipes never see it; this flag hides it on a terminal
+    /// too. Results still go to stdout, errors to stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Do not draw plots or the report.
+    ///
+    /// By default PNG and SVG plots (plot-*.png, plot-*.svg) and
+    /// report.html are written into the output folder once the results are
+    /// safely written; `effectchain plot DIR` draws them later.
+    #[arg(long)]
+    pub no_plots: bool,
+}
 
 /// Sets a whole-number key from a command-line flag, re-validated, with
 /// the flag named in the error.

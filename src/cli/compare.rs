@@ -10,7 +10,7 @@ use effectchain::engine::KPI_DEFS;
 use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
 use effectchain::output::{self, comparison};
 
-use super::common::{build_pool, human, output_error, set_integer};
+use super::common::{build_pool, human, output_error, set_integer, Execution};
 use super::progress::Progress;
 use super::CliError;
 
@@ -54,28 +54,8 @@ pub struct CompareArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Worker threads [default: all cores]; results do not depend on it.
-    ///
-    /// Each replication (or sweep point) is one unit of work and results
-    /// are combined in a fixed order, so every thread count gives
-    /// byte-identical files. Use fewer threads to keep cores free.
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// Do not draw the progress bar.
-    ///
-    /// The bar is drawn on stderr only when stderr is a terminal, so
-    /// scripts and pipes never see it; this flag hides it there too.
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Do not draw plots or the report.
-    ///
-    /// By default PNG and SVG plots and report.html are written into the
-    /// output folder once the results are safely written; `effectchain
-    /// plot DIR` draws them later.
-    #[arg(long)]
-    pub no_plots: bool,
+    #[command(flatten)]
+    pub execution: Execution,
 }
 
 fn stem(path: &Path) -> String {
@@ -94,7 +74,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(seed) = args.seed {
         set_integer(&mut a, "--seed", "simulation.seed", seed)?;
     }
-    let pool = build_pool(args.threads)?;
+    let pool = build_pool(args.execution.threads)?;
     let (label_a, label_b) = (stem(&args.a), stem(&args.b));
     let out = args
         .out
@@ -104,7 +84,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
 
     let seed = a.simulation.seed;
     let replications = a.simulation.replications;
-    let progress = Progress::new(u64::from(replications), args.quiet);
+    let progress = Progress::new(u64::from(replications), args.execution.quiet);
     let runs = pool.install(|| compare_runs(&a, &b, seed, replications, &|| progress.tick()));
     progress.finish();
 
@@ -137,7 +117,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     output::write_folder_atomically(&out, &files).map_err(output_error)?;
     // The results are safe on disk; a plot failure prints the report first
     // and then fails with exit code 1.
-    let plots = (!args.no_plots).then(|| super::plot::render_results(&out));
+    let plots = (!args.execution.no_plots).then(|| super::plot::render_results(&out));
     let mut text = report(&runs, &side_a, &side_b, &out);
     if let Some(Ok(report_path)) = &plots {
         text.push_str(&format!("Report: {}\n", report_path.display()));

@@ -13,7 +13,7 @@ use effectchain::config::Config;
 use effectchain::experiment::{self, RunResults};
 use effectchain::output::{self, RunInfo};
 
-use super::common::{build_pool, human, output_error, set_integer};
+use super::common::{build_pool, human, output_error, set_integer, Execution};
 use super::progress::Progress;
 use super::CliError;
 
@@ -58,32 +58,8 @@ pub struct RunArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Worker threads [default: all cores].
-    ///
-    /// Changes only how long a run takes: each replication is one unit of
-    /// work and results are combined in replication order, so every thread
-    /// count gives byte-identical files. The manifest therefore does not
-    /// record it. Use fewer threads to keep cores free for other work.
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// Do not draw the progress bar.
-    ///
-    /// The bar is drawn on stderr only when stderr is a terminal, so
-    /// scripts and pipes never see it; this flag hides it on a terminal
-    /// too. The KPI table and the output folder still go to stdout, errors
-    /// still go to stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Do not draw plots or the report.
-    ///
-    /// By default the run also writes PNG and SVG plots of the daily
-    /// series and of the profit distribution (plot-*.png, plot-*.svg) and
-    /// report.html into the output folder, after the results are safely
-    /// written. `effectchain plot DIR` draws them later.
-    #[arg(long)]
-    pub no_plots: bool,
+    #[command(flatten)]
+    pub execution: Execution,
 }
 
 /// The KPIs printed after a run, with their labels.
@@ -108,7 +84,7 @@ const HEADLINE: [(&str, &str); 15] = [
 /// Runs `effectchain run`.
 pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     let config = load(args)?;
-    let pool = build_pool(args.threads)?;
+    let pool = build_pool(args.execution.threads)?;
     let out = args
         .out
         .clone()
@@ -116,7 +92,7 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     output::check_target(&out).map_err(output_error)?;
 
     let replications = u64::from(config.simulation.replications);
-    let progress = Progress::new(replications, args.quiet);
+    let progress = Progress::new(replications, args.execution.quiet);
     let results = pool.install(|| experiment::run(&config, &|| progress.tick()));
     progress.finish();
 
@@ -129,7 +105,7 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     output::write_run(&out, &results, &info).map_err(output_error)?;
     // The results are safe on disk; a plot failure prints the KPIs first
     // and then fails with exit code 1.
-    let plots = (!args.no_plots).then(|| super::plot::render_results(&out));
+    let plots = (!args.execution.no_plots).then(|| super::plot::render_results(&out));
     let mut text = report(&config, &results, &out);
     if let Some(Ok(report_path)) = &plots {
         text.push_str(&format!("Report: {}\n", report_path.display()));
@@ -244,9 +220,11 @@ mod tests {
             replications: Some(3),
             seed: None,
             out: Some("o".into()),
-            threads: Some(4),
-            quiet: true,
-            no_plots: true,
+            execution: Execution {
+                threads: Some(4),
+                quiet: true,
+                no_plots: true,
+            },
         };
         assert_eq!(
             recorded_command_line(&args),

@@ -11,7 +11,7 @@ use clap::Args;
 use effectchain::experiment::sweep::{Analysis, Shard, Sweep};
 use effectchain::output::sweep::{self as files, SweepWriter};
 
-use super::common::{build_pool, human, output_error};
+use super::common::{build_pool, human, output_error, Execution};
 use super::progress::Progress;
 use super::CliError;
 
@@ -53,28 +53,8 @@ pub struct SweepArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Worker threads [default: all cores]; results do not depend on it.
-    ///
-    /// Each replication (or sweep point) is one unit of work and results
-    /// are combined in a fixed order, so every thread count gives
-    /// byte-identical files. Use fewer threads to keep cores free.
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// Do not draw the progress bar.
-    ///
-    /// The bar is drawn on stderr only when stderr is a terminal, so
-    /// scripts and pipes never see it; this flag hides it there too.
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Do not draw plots or the report.
-    ///
-    /// By default PNG and SVG plots and report.html are written into the
-    /// output folder once the results are safely written; `effectchain
-    /// plot DIR` draws them later.
-    #[arg(long)]
-    pub no_plots: bool,
+    #[command(flatten)]
+    pub execution: Execution,
 }
 
 /// Arguments of `effectchain merge`.
@@ -122,7 +102,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         Some(s) => Shard::parse(s).map_err(|e| CliError::input(format!("--shard: {e}")))?,
         None => Shard::WHOLE,
     };
-    let pool = build_pool(args.threads)?;
+    let pool = build_pool(args.execution.threads)?;
     let out = args.out.clone().unwrap_or_else(|| {
         let base = Path::new("output").join(stem(&args.sweep));
         if shard == Shard::WHOLE {
@@ -145,7 +125,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         .collect();
     let in_shard = shard.ids(total).count() as u64;
     let writer = opened.writer;
-    let progress = Progress::with_unit(in_shard, "points", args.quiet);
+    let progress = Progress::with_unit(in_shard, "points", args.execution.quiet);
     progress.advance(in_shard - todo.len() as u64);
     let result = pool.install(|| {
         sweep.run_points(&todo, &|point| {
@@ -183,8 +163,8 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     }
     report.push_str(&format!("\nOutput: {}\n", out.display()));
     // Shards are plotted once merged; the results are safe on disk either way.
-    let plots =
-        (!args.no_plots && shard == Shard::WHOLE).then(|| super::plot::render_results(&out));
+    let plots = (!args.execution.no_plots && shard == Shard::WHOLE)
+        .then(|| super::plot::render_results(&out));
     if let Some(Ok(report_path)) = &plots {
         report.push_str(&format!("Report: {}\n", report_path.display()));
     }
