@@ -137,6 +137,19 @@ param_section! {
         /// Days at the start excluded from the KPIs (they still appear in
         /// `daily.csv`), so the KPIs describe the settled store.
         warmup_days: u32 = 28; "days"; [0, 36_499];
+        /// Least whole years of burn-in under the config's policy before
+        /// anything is measured (0 with `burn_in_max_years` 0: start from
+        /// the invented day-0 state, for experiments on the transient).
+        burn_in_min_years: u32 = 2; "years of 364 days"; [0, 100];
+        /// Most years of burn-in; a replication not settled by then is
+        /// measured anyway and counted as unsettled in the manifest.
+        burn_in_max_years: u32 = 12; "years of 364 days"; [0, 100];
+        /// The store is settled when the yearly means of its active
+        /// customers and of its service standard each changed by less than
+        /// this share from the year before.
+        settle_tolerance: f64 = 0.02; "fraction"; [0.0, 1.0];
+        /// Years `compare` runs both arms after the policy switch.
+        years_after_switch: u32 = 5; "years of 364 days"; [1, 50];
         /// Independent seeded replications.
         replications: u32 = 100; "count"; [1, 1_000_000];
         /// Master seed; replication k's random streams derive from (seed, k).
@@ -510,6 +523,16 @@ param_section! {
         manager_quality_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
         /// Log-scale spread of local market size across stores.
         market_size_sd: f64 = 0.0; "log units"; [0.0, 3.0];
+        /// Log-scale spread of local competition (the pull of rivals on
+        /// the store's customers) across stores.
+        competition_sd: f64 = 0.0; "log units"; [0.0, 3.0];
+        /// Spread of the staff's growth need across stores.
+        growth_need_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
+        /// Log-scale spread of the staffing ratio (contracted hours
+        /// relative to the template) across stores.
+        staffing_sd: f64 = 0.0; "log units"; [0.0, 3.0];
+        /// Spread of the share of relationship customers across stores.
+        relationship_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
     }
 }
 

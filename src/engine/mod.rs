@@ -110,7 +110,7 @@ pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
     let mut stores: Vec<Store> = (0..n_stores)
         .map(|s| {
             let profile = if n_stores == 1 {
-                StoreProfile::TYPICAL
+                StoreProfile::typical(config)
             } else {
                 StoreProfile::draw(config, seed, index, s)
             };

@@ -68,7 +68,7 @@ struct Week {
 }
 
 fn simulate(config: &Config, seed: u64, replication: u64) -> Vec<Week> {
-    let mut store = Store::new(config, StoreProfile::TYPICAL, seed, replication, 0);
+    let mut store = Store::new(config, StoreProfile::typical(config), seed, replication, 0);
     let mut weeks = Vec::new();
     for day in 0..config.simulation.days {
         store.step(day);
