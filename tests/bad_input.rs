@@ -37,7 +37,7 @@ fn missing_file() {
 #[test]
 fn toml_syntax_error() {
     rejects(
-        "[simulation]\ndays = 56\nwarmup_days = = 7\n",
+        "[simulation]\ndays = 56\nburn_in_min_years = = 7\n",
         &["bad.toml:3:"],
     );
 }

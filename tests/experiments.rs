@@ -12,14 +12,15 @@ use crate::util::{assert_one_line_error, effectchain, stdout};
 const SMALL: &str = "\
 [simulation]
 days = 70
-warmup_days = 14
+burn_in_min_years = 0
+burn_in_max_years = 0
 replications = 6
 
 [store]
 initial_customers = 1500
 
 [market]
-new_customers_per_day = 8.0
+households = 20000
 
 [policy]
 staff = 3

@@ -20,7 +20,8 @@ use crate::util::{assert_one_line_error, effectchain, entries, scenario, stdout,
 const SMALL: &str = "\
 [simulation]
 days = 42
-warmup_days = 7
+burn_in_min_years = 0
+burn_in_max_years = 0
 replications = 4
 seed = 11
 

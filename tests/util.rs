@@ -11,7 +11,8 @@ use assert_cmd::Command;
 pub const TINY: &str = "\
 [simulation]
 days = 56
-warmup_days = 7
+burn_in_min_years = 0
+burn_in_max_years = 0
 replications = 6
 
 [store]

@@ -63,9 +63,14 @@ pub struct RunArgs {
 }
 
 /// The KPIs printed after a run, with their labels.
-const HEADLINE: [(&str, &str); 15] = [
+const HEADLINE: [(&str, &str); 20] = [
     ("profit", "profit"),
     ("revenue", "revenue"),
+    ("profit_margin", "profit margin"),
+    ("conversion", "conversion"),
+    ("mean_basket", "mean basket"),
+    ("paid_hours_per_employee_week", "paid hours/employee"),
+    ("abuse_per_employee_year", "abuse/employee/year"),
     ("visits", "visits"),
     ("served", "served"),
     ("lost_visit_share", "balked share"),
@@ -159,12 +164,20 @@ fn recorded_command_line(args: &RunArgs) -> Vec<String> {
 /// The human-readable summary printed after a run.
 fn report(config: &Config, results: &RunResults, out: &Path) -> String {
     let sim = &config.simulation;
+    let reps = &results.replications;
+    let settled = reps.iter().filter(|r| r.burn_in.settled).count();
+    let burn_years = reps
+        .iter()
+        .map(|r| f64::from(r.burn_in.days) / 364.0)
+        .sum::<f64>()
+        / reps.len().max(1) as f64;
     let mut s = format!(
-        "{} replications of {} days (KPIs over days {}-{}), seed {}\n\n",
-        results.replications.len(),
+        "{} replications of {} measured days after a burn-in of {:.1} years on average \
+         ({settled} of {} settled), seed {}\n\n",
+        reps.len(),
         sim.days,
-        sim.warmup_days,
-        sim.days.saturating_sub(1),
+        burn_years,
+        reps.len(),
         results.seed
     );
     s.push_str(&format!(

@@ -17,8 +17,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use params::{
-    Chain, Customer, Economics, Erosion, Market, OtherParamInfo, ParamInfo, Policy, Recovery,
-    RecoveryPolicy, Service, ServiceApproach, Simulation, Store, Workforce,
+    AbuseResponse, Chain, Customer, Economics, Erosion, Market, OtherParamInfo, ParamInfo, Policy,
+    Recovery, RecoveryPolicy, Service, ServiceApproach, Simulation, StaffingRule, Store, Workforce,
 };
 
 /// A whole scenario: one store (or a chain of them), its market and the
@@ -106,6 +106,82 @@ impl Config {
         Ok(config)
     }
 
+    /// The opening hours, opening times and the hourly arrival profile:
+    /// seven days that fit in a day, and arrivals possible in every open
+    /// day.
+    fn validate_opening(
+        &self,
+        fail: &dyn Fn(String, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let st = &self.store;
+        let seven = |key: &str, v: &[f64]| {
+            if v.len() == 7 {
+                Ok(())
+            } else {
+                Err(fail(
+                    format!("store.{key}"),
+                    format!("expected 7 values (Monday to Sunday), found {}", v.len()),
+                ))
+            }
+        };
+        seven("opening_hours", &st.opening_hours)?;
+        seven("opening_time", &st.opening_time)?;
+        if st.hourly_profile.len() != 24 {
+            return Err(fail(
+                "store.hourly_profile".into(),
+                format!(
+                    "expected 24 values (clock hours 0 to 23), found {}",
+                    st.hourly_profile.len()
+                ),
+            ));
+        }
+        if let Some(v) = st
+            .hourly_profile
+            .iter()
+            .find(|v| !v.is_finite() || **v < 0.0 || **v > 100.0)
+        {
+            return Err(fail(
+                "store.hourly_profile".into(),
+                format!("expected numbers from 0 to 100, found {v}"),
+            ));
+        }
+        if st.opening_hours.iter().all(|h| *h == 0.0) {
+            return Err(fail(
+                "store.opening_hours".into(),
+                "expected the store to open on at least one day, found 0 hours on every day".into(),
+            ));
+        }
+        for (d, (&hours, &from)) in st.opening_hours.iter().zip(&st.opening_time).enumerate() {
+            let day = crate::model::WEEKDAYS[d];
+            if !(0.0..=24.0).contains(&hours) || !hours.is_finite() {
+                return Err(fail(
+                    "store.opening_hours".into(),
+                    format!("expected hours from 0 to 24 on {day}, found {hours}"),
+                ));
+            }
+            if !(0.0..24.0).contains(&from) || from + hours > 24.0 {
+                return Err(fail(
+                    "store.opening_time".into(),
+                    format!(
+                        "expected an opening time from 0 to 24 with the day's opening hours \
+                         ending by midnight on {day}, found {from} + {hours} hours"
+                    ),
+                ));
+            }
+            if hours > 0.0 && crate::model::intraday_mass(&st.hourly_profile, from, hours) <= 0.0 {
+                return Err(fail(
+                    "store.hourly_profile".into(),
+                    format!(
+                        "expected some arrivals in the open hours of {day}, found 0 in every \
+                         hour from {from} to {}",
+                        from + hours
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks every range and cross-key rule; the first violation is
     /// returned (with no origin or position: the caller knows the file).
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -164,15 +240,16 @@ impl Config {
                 format!("expected positive finite multipliers up to 100, found {v}"),
             ));
         }
-        if self.simulation.warmup_days >= self.simulation.days {
+        if self.simulation.burn_in_min_years > self.simulation.burn_in_max_years {
             return Err(fail(
-                "simulation.warmup_days".into(),
+                "simulation.burn_in_min_years".into(),
                 format!(
-                    "expected fewer warm-up days than simulation.days ({}), found {}",
-                    self.simulation.days, self.simulation.warmup_days
+                    "expected at most simulation.burn_in_max_years ({}), found {}",
+                    self.simulation.burn_in_max_years, self.simulation.burn_in_min_years
                 ),
             ));
         }
+        self.validate_opening(&fail)?;
         if self.market.pulse_weeks > 0 && self.market.pulse_start_week < 4 {
             return Err(fail(
                 "market.pulse_start_week".into(),

@@ -132,11 +132,9 @@ macro_rules! param_section {
 param_section! {
     /// `[simulation]`: horizon, replications and seed.
     Simulation, "simulation" {
-        /// Simulated days per replication (the horizon).
+        /// Days measured per replication after the burn-in (the horizon of
+        /// `run`; `compare` uses `years_after_switch` instead).
         days: u32 = 364; "days"; [1, 36_500];
-        /// Days at the start excluded from the KPIs (they still appear in
-        /// `daily.csv`), so the KPIs describe the settled store.
-        warmup_days: u32 = 28; "days"; [0, 36_499];
         /// Least whole years of burn-in under the config's policy before
         /// anything is measured (0 with `burn_in_max_years` 0: start from
         /// the invented day-0 state, for experiments on the transient).
@@ -160,14 +158,15 @@ param_section! {
 param_section! {
     /// `[store]`: the physical store and its opening hours.
     Store, "store" {
-        /// Opening hours per day; all staff on duty work them.
-        open_hours: f64 = 10.0; "hours/day"; [1.0, 24.0];
         /// Planned share of floor hours spent serving customers (the rest is
         /// slack for peaks, stock and tills): the capacity C of Oliva &
         /// Sterman, so pressure 1 means exactly as busy as planned.
         productive_share: f64 = 0.7; "fraction"; [0.05, 1.0];
         /// Known customers at day 0 (the customer base the store starts with).
-        initial_customers: u32 = 15_000; "customers"; [0, 1_000_000];
+        initial_customers: u32 = 6_000; "customers"; [0, 1_000_000];
+        /// Least staff on the floor in every open hour the roster plans
+        /// (one alone cannot take a break or cover a till and the floor).
+        min_floor_staff: u32 = 2; "employees"; [1, 100];
         /// Relative amplitude of the yearly demand cycle.
         season_amplitude: f64 = 0.15; "fraction"; [0.0, 0.9];
         /// Day of the year on which demand peaks.
@@ -177,15 +176,38 @@ param_section! {
         /// Arrival multipliers for Monday..Sunday (day 0 is a Monday); each
         /// positive, normalised so that their mean is 1.
         weekday_profile: Vec<f64> = vec![0.85, 0.85, 0.9, 0.95, 1.1, 1.45, 0.9];
+        /// Hours the store is open, Monday..Sunday (0 = closed that day);
+        /// Dutch high-street hours: 9:30-18:00, a late evening on Friday,
+        /// Sunday afternoon.
+        opening_hours: Vec<f64> = vec![8.5, 8.5, 8.5, 8.5, 11.5, 8.5, 5.0];
+        /// Clock time the store opens, Monday..Sunday (hours, 9.5 = 9:30).
+        opening_time: Vec<f64> = vec![9.5, 9.5, 9.5, 9.5, 9.5, 9.5, 12.0];
+        /// Relative arrival intensity by clock hour 0..23 (only the open
+        /// hours are used): a lunch peak and an afternoon plateau.
+        hourly_profile: Vec<f64> = vec![
+            0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.3, 0.5, 0.7, 0.9,
+            1.2, 1.3, 1.1, 1.0, 1.0, 1.1, 0.9, 0.7, 0.6, 0.4, 0.0, 0.0,
+        ];
     }
 }
 
 param_section! {
     /// `[market]`: the local market and the Bowen & Lawler contingencies.
     Market, "market" {
-        /// New (first-time) customers per day from the market at mean
-        /// season and weekday, before word of mouth.
-        new_customers_per_day: f64 = 9.0; "customers/day"; [0.0, 100_000.0];
+        /// Households within reach of the store (its catchment).
+        households: f64 = 45_000.0; "households"; [0.0, 10_000_000.0];
+        /// Share of households that buy in the category in a year.
+        category_share: f64 = 0.9; "fraction"; [0.0, 1.0];
+        /// Share of category buyers lost to the online rival for good (they
+        /// buy online only).
+        online_share: f64 = 0.35; "fraction"; [0.0, 1.0];
+        /// Share of the remaining (offline) buyers for whom this store is
+        /// an option at all (other physical stores take the rest).
+        store_reach: f64 = 0.5; "fraction"; [0.0, 1.0];
+        /// Probability per day that a prospect (a household in reach that
+        /// is not a customer now) makes a first visit, at mean season and
+        /// weekday, before word of mouth.
+        acquisition_rate: f64 = 0.002; "probability/day"; [0.0, 1.0];
         /// Bowen & Lawler strategy: 0 = low cost (customers weigh speed and
         /// price), 1 = differentiation (customers weigh service quality).
         differentiation: f64 = 0.7; "0-1 index"; [0.0, 1.0];
@@ -201,14 +223,25 @@ param_section! {
         /// Pull of the online competitor: extra defection probability per
         /// visit for a customer with no loyalty.
         online_pull: f64 = 0.01; "probability/visit"; [0.0, 1.0];
+        /// How much cheaper the online rival is (seed 003).
+        online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
+        /// Showrooming: relative loss of purchase probability per unit of
+        /// price gap for a customer with no loyalty (they check the price
+        /// online and buy there).
+        showrooming: f64 = 2.0; "per unit gap"; [0.0, 20.0];
+        /// Visit rate of a customer with no loyalty relative to a fully
+        /// loyal one (the interval is divided by f + (1 - f) x loyalty).
+        min_visit_rate: f64 = 0.4; "fraction"; [0.01, 1.0];
+        /// Log-scale day-to-day demand noise at full unpredictability.
+        demand_noise: f64 = 0.3; "log units"; [0.0, 3.0];
         /// Mean days between visits of a fully loyal relationship customer
         /// (divided by 0.4 + 0.6 x loyalty for the others).
-        visit_interval_days: f64 = 21.0; "days"; [1.0, 365.0];
+        visit_interval_days: f64 = 45.0; "days"; [1.0, 365.0];
         /// Mean days between visits of a fully loyal transactional customer
         /// (the interval is longer for less loyal customers).
-        transactional_interval_days: f64 = 120.0; "days"; [1.0, 365.0];
+        transactional_interval_days: f64 = 150.0; "days"; [1.0, 365.0];
         /// Mean wait a customer tolerates before leaving the queue.
-        patience_minutes: f64 = 12.0; "minutes"; [0.1, 600.0];
+        patience_minutes: f64 = 15.0; "minutes"; [0.1, 600.0];
         /// First week of a demand pulse (extra one-off walk-in visitors);
         /// used by the Oliva & Sterman validation. At least 4 when there is
         /// a pulse: its size is measured on the four weeks before it.
@@ -256,6 +289,9 @@ param_section! {
         wom_negative_threshold: f64 = 0.3; "0-1 scale"; [0.0, 1.0];
         /// An experience above this is a delight that is told.
         wom_positive_threshold: f64 = 0.8; "0-1 scale"; [0.0, 1.0];
+        /// Days over which word of mouth is smoothed (how long tellings keep
+        /// working).
+        wom_memory_days: f64 = 30.0; "days"; [1.0, 3_650.0];
         /// New customers per positive telling.
         referral_conversion: f64 = 0.01; "customers/telling"; [0.0, 1.0];
         /// Market prospects lost per negative telling, relative to the
@@ -263,10 +299,24 @@ param_section! {
         deterrence: f64 = 0.0005; "fraction/telling"; [0.0, 1.0];
         /// Propensity to provoke conflict for a discount that new customers
         /// bring from elsewhere (seed 004: the customer is not always right).
-        initial_provocation: f64 = 0.01; "probability/visit"; [0.0, 1.0];
+        initial_provocation: f64 = 0.005; "probability/visit"; [0.0, 1.0];
         /// Rise in a customer's propensity to provoke conflict after being
         /// compensated with a discount (seed 004).
         provocation_learning: f64 = 0.3; "fraction"; [0.0, 1.0];
+        /// Share of customers prone to abuse staff when something goes
+        /// wrong: incidents concentrate on a few customers.
+        abusive_share: f64 = 0.02; "fraction"; [0.0, 1.0];
+        /// Bond below which a relationship customer adopts whoever serves
+        /// them as their employee.
+        bond_switch_threshold: f64 = 0.05; "0-1 scale"; [0.0, 1.0];
+        /// Weight of the recovery in the experience of a visit with a
+        /// failure (the rest is the encounter before it).
+        recovery_weight: f64 = 0.6; "fraction"; [0.0, 1.0];
+        /// Weight of the response in the experience of a provoked conflict.
+        conflict_weight: f64 = 0.5; "fraction"; [0.0, 1.0];
+        /// Share of the propensity to provoke kept after a conflict that did
+        /// not pay.
+        provocation_fade: f64 = 0.5; "fraction"; [0.0, 1.0];
         /// Experience of a customer who leaves the queue unserved.
         balk_experience: f64 = 0.2; "0-1 scale"; [0.0, 1.0];
         /// Patience lost per unit of unhappiness (unhappy customers leave a
@@ -301,6 +351,9 @@ param_section! {
         /// Extra resolution from the customer-centric approach (the need is
         /// discovered, not guessed).
         centric_resolve_gain: f64 = 0.1; "probability"; [0.0, 1.0];
+        /// Resolution and quality of a novice (skill 0) relative to an
+        /// expert: resolution is scaled by f + (1 - f) x skill.
+        novice_quality: f64 = 0.6; "fraction"; [0.0, 1.0];
         /// Purchase probability after a resolved need, friendly approach.
         conversion: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Purchase probability relative to a resolved need when the need
@@ -342,6 +395,14 @@ param_section! {
         /// low-cost customer (differentiation = 0); scaled down to 40% of it
         /// as differentiation rises to 1.
         wait_weight: f64 = 0.5; "fraction"; [0.0, 1.0];
+        /// Share of the wait penalty that a fully differentiated store's
+        /// customers forgive (they came for the service, not for speed).
+        wait_relief: f64 = 0.6; "fraction"; [0.0, 1.0];
+        /// Extra minutes an employee spends on a customer while still short
+        /// of the day's delight target (seed 002).
+        delight_minutes: f64 = 8.0; "minutes"; [0.0, 600.0];
+        /// Quality added by that extra attention.
+        delight_quality: f64 = 0.15; "0-1 scale"; [0.0, 1.0];
         /// Expected spend on small goodwill gestures per served customer at
         /// full latitude (booked as giveaways).
         goodwill_per_customer: f64 = 1.5; "EUR/customer"; [0.0, 10_000.0];
@@ -378,11 +439,19 @@ param_section! {
         on_spot_cost_mean: f64 = 60.0; "EUR"; [0.0, 1_000_000.0];
         /// Extra minutes an on-the-spot solution takes.
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
-        /// Probability that a technical-first recovery escalates into abuse
-        /// of the employee.
-        escalation_rate: f64 = 0.3; "probability"; [0.0, 1.0];
+        /// Probability that a failure met technically escalates into verbal
+        /// abuse of the employee, for a customer not prone to abuse.
+        escalation_rate: f64 = 0.005; "probability"; [0.0, 1.0];
+        /// The same for a customer prone to abuse.
+        abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
+        /// Escalation under emotion-first recovery relative to
+        /// technical-first (acknowledging the emotion defuses it).
+        emotion_escalation: f64 = 0.3; "fraction"; [0.0, 1.0];
+        /// Experience after an escalated recovery relative to an ordinary
+        /// technical one.
+        escalated_quality: f64 = 0.5; "fraction"; [0.0, 1.0];
         /// Probability of abuse when a provoking customer is refused.
-        provoker_abuse_rate: f64 = 0.5; "probability"; [0.0, 1.0];
+        provoker_abuse_rate: f64 = 0.1; "probability"; [0.0, 1.0];
     }
 }
 
@@ -394,13 +463,34 @@ param_section! {
         growth_need: f64 = 0.6; "0-1 index"; [0.0, 1.0];
         /// Growth need at which latitude neither pleases nor displeases.
         growth_need_neutral: f64 = 0.4; "0-1 index"; [0.0, 1.0];
+        /// Contract hours of a full-time employee (Dutch retail CAO: 38).
+        full_time_hours: f64 = 38.0; "hours/week"; [1.0, 60.0];
+        /// Contract hours of a part-time employee.
+        part_time_hours: f64 = 20.0; "hours/week"; [1.0, 60.0];
+        /// Longest planned shift; contract hours are split into as few
+        /// shifts of at most this length as they need.
+        max_shift_hours: f64 = 8.0; "hours"; [1.0, 12.0];
+        /// Satisfaction per unit of manager quality (support, fair rosters).
+        manager_weight: f64 = 0.3; "0-1 scale per unit"; [0.0, 1.0];
+        /// Exhaustion at which the quit hazard is the base rate.
+        exhaustion_reference: f64 = 0.25; "0-1 scale"; [0.0, 1.0];
+        /// Share of the harm of an abusive incident (to satisfaction and
+        /// strain) that management backing takes away under the
+        /// warn-then-refuse policy.
+        backing_relief: f64 = 0.4; "fraction"; [0.0, 1.0];
+        /// Exhaustion of the starting staff.
+        initial_exhaustion: f64 = 0.2; "0-1 scale"; [0.0, 1.0];
+        /// Highest utilisation that counts as a demand (serving past the
+        /// shift counts as overtime instead).
+        utilisation_cap: f64 = 1.5; "fraction"; [0.0, 10.0];
         /// Satisfaction of a new hire and of the starting staff.
         initial_satisfaction: f64 = 0.6; "0-1 scale"; [0.0, 1.0];
         /// Baseline satisfaction with no latitude, demands or feedback.
         base_satisfaction: f64 = 0.6; "0-1 scale"; [0.0, 1.0];
-        /// Satisfaction gained from full latitude at full growth need
-        /// (Humphrey et al.: autonomy explains much of job satisfaction).
-        autonomy_weight: f64 = 0.3; "0-1 scale"; [0.0, 1.0];
+        /// Satisfaction gained from full latitude per unit of growth need
+        /// above the neutral one (Humphrey et al.: autonomy explains much
+        /// of job satisfaction); negative below it.
+        autonomy_weight: f64 = 0.5; "0-1 scale"; [0.0, 2.0];
         /// Satisfaction mirror: weight of the served customers' happiness.
         mirror_weight: f64 = 0.3; "0-1 scale"; [0.0, 1.0];
         /// Satisfaction lost per unit of exhaustion.
@@ -425,7 +515,7 @@ param_section! {
         /// Days for exhaustion to move 63% of the way to its target.
         exhaustion_days: f64 = 14.0; "days"; [1.0, 3_650.0];
         /// Yearly quit rate of a rested, neutral employee.
-        quit_rate: f64 = 0.12; "per year"; [0.0, 10.0];
+        quit_rate: f64 = 0.25; "per year"; [0.0, 10.0];
         /// Log-hazard of quitting per unit of exhaustion (exhaustion
         /// predicts actual quitting).
         quit_exhaustion: f64 = 2.5; "log-hazard"; [0.0, 20.0];
@@ -435,13 +525,18 @@ param_section! {
         quit_dissatisfaction: f64 = 0.5; "log-hazard"; [0.0, 20.0];
         /// Probability of an absent day at full exhaustion (burnout).
         absence_rate: f64 = 0.1; "probability/day"; [0.0, 1.0];
+        /// Staff utilisation assumed before the first day (it scales the
+        /// first day's emotional contagion only).
+        initial_utilisation: f64 = 0.6; "fraction"; [0.0, 1.0];
         /// Days a vacancy stays open before the new hire starts.
         hiring_delay_days: f64 = 21.0; "days"; [0.0, 3_650.0];
         /// Skill of a new hire (experts have skill 1).
         new_hire_skill: f64 = 0.4; "0-1 scale"; [0.0, 1.0];
         /// Days of work for a new hire to close 63% of the skill gap.
         learning_days: f64 = 90.0; "days"; [1.0, 3_650.0];
-        /// Skill gap closed per training hour (on top of learning by doing).
+        /// Skill gap closed per training hour (on top of learning by doing):
+        /// the daily rate r closes a share 1 - exp(-r) of the gap, so any
+        /// rate is stable.
         training_skill_gain: f64 = 0.01; "per hour"; [0.0, 1.0];
     }
 }
@@ -460,6 +555,8 @@ param_section! {
         /// Trainer and material cost per training hour (the trainee's wage
         /// is counted too).
         training_cost_per_hour: f64 = 30.0; "EUR/hour"; [0.0, 10_000.0];
+        /// Rent, energy and other store costs that do not vary with sales.
+        fixed_costs_per_year: f64 = 100_000.0; "EUR/year"; [0.0, 1.0e9];
         /// Yearly discount rate for the customer lifetime value.
         discount_rate: f64 = 0.1; "per year"; [0.0, 1.0];
     }
@@ -471,7 +568,18 @@ param_section! {
         /// Latitude: room staff have to decide and act for the customer.
         latitude: f64 = 0.2; "0-1 index"; [0.0, 1.0];
         /// Staff headcount (employees on the payroll).
-        staff: u32 = 8; "employees"; [1, 10_000];
+        staff: u32 = 9; "employees"; [1, 10_000];
+        /// Share of the staff on full-time contracts (the rest part time).
+        full_time_share: f64 = 0.333; "fraction"; [0.0, 1.0];
+        /// Under `staffing_rule = "follows_demand"`: utilisation the store
+        /// staffs for.
+        target_utilisation: f64 = 0.6; "fraction"; [0.05, 1.0];
+        /// Under `staffing_rule = "follows_demand"`: weeks between two
+        /// reviews of the contracted hours.
+        staffing_review_weeks: u32 = 13; "weeks"; [1, 520];
+        /// Seed 002: customers each employee aims to make truly happy per
+        /// day, with extra time and attention (0 = no target).
+        delight_target: u32 = 0; "customers/employee/day"; [0, 100];
         /// Cut of the time per customer demanded by management below the
         /// service standard (0 = none).
         productivity_target: f64 = 0.0; "fraction"; [0.0, 0.9];
@@ -490,6 +598,13 @@ param_section! {
         service_approach: ServiceApproach = ServiceApproach::Friendly;
         /// `technical_first`, `emotion_first` or `discount`.
         recovery: RecoveryPolicy = RecoveryPolicy::TechnicalFirst;
+        /// `fixed` (the contracted headcount) or `follows_demand` (a
+        /// part-time position is added or left unfilled at each review when
+        /// demand needs it).
+        staffing_rule: StaffingRule = StaffingRule::Fixed;
+        /// Seed 004: `tolerate` abuse, or `warn_then_refuse` (a first
+        /// incident earns a warning, a second a refusal of service).
+        abuse_response: AbuseResponse = AbuseResponse::Tolerate;
     }
 }
 
@@ -498,7 +613,7 @@ param_section! {
     Erosion, "erosion" {
         /// Initial service standard T*0: hours per customer the store
         /// considers good service (also the time a customer needs).
-        standard_hours: f64 = 0.2; "hours/customer"; [0.001, 100.0];
+        standard_hours: f64 = 0.15; "hours/customer"; [0.001, 100.0];
         /// Elasticity of time per customer to work pressure (O&S: -0.64).
         alpha: f64 = -0.64; "elasticity"; [-5.0, 0.0];
         /// Time constant of the standard's erosion when time falls short
@@ -556,4 +671,25 @@ pub enum RecoveryPolicy {
     EmotionFirst,
     /// Buy peace with a discount (teaches that conflict pays).
     Discount,
+}
+
+/// How the contracted staff hours follow demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffingRule {
+    /// The contracted headcount, whatever demand does.
+    Fixed,
+    /// Reviewed every `policy.staffing_review_weeks`: hours follow demand
+    /// with the hiring delay.
+    FollowsDemand,
+}
+
+/// What the store does about customers who abuse staff (seed 004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbuseResponse {
+    /// Staff take it.
+    Tolerate,
+    /// A first incident earns a warning, a second a refusal of service.
+    WarnThenRefuse,
 }

@@ -50,6 +50,7 @@ value_table! {
     Kpis, KPI_DEFS {
         profit, "EUR", "gross margin minus all costs";
         revenue, "EUR", "value of all baskets sold";
+        profit_margin, "fraction", "profit / revenue";
         gross_margin, "EUR", "revenue times the gross margin rate";
         cost_wages, "EUR", "regular wages";
         cost_overtime, "EUR", "overtime wages with premium";
@@ -57,6 +58,7 @@ value_table! {
         cost_discounts, "EUR", "discounts given in recoveries and conflicts";
         cost_hiring, "EUR", "hiring and onboarding";
         cost_training, "EUR", "training (trainees' wages and trainer cost)";
+        cost_fixed, "EUR", "rent, energy and other fixed store costs";
         visits, "visits", "customers who came, served or not";
         served, "visits", "customers served";
         balked, "visits", "customers who left the queue unserved";
@@ -74,13 +76,18 @@ value_table! {
         on_spot_recoveries, "count", "failures solved on the spot using latitude";
         provoked_conflicts, "count", "conflicts provoked to get a discount";
         abuse_incidents, "count", "abusive incidents against staff";
+        abuse_per_employee_year, "incidents/employee/year", "abusive incidents per employee (mean headcount) per year";
+        refused_customers, "customers", "customers refused further service after a second incident";
         delighted_share, "fraction", "served customers with a delightful experience / served";
         defections, "customers", "customers who defected";
         active_customers, "customers", "living customers at the end";
+        market_share, "fraction", "living customers at the end / the most the catchment allows";
         annual_retention, "fraction/year", "share of customers kept per year, from the defection rate";
         mean_happiness, "0-1", "mean customer happiness, averaged over days";
         staff_satisfaction, "0-1", "mean staff satisfaction, averaged over days";
         exhaustion, "0-1", "mean staff exhaustion, averaged over days";
+        headcount, "employees", "filled positions, mean over days";
+        paid_hours_per_employee_week, "hours/week", "paid hours (contract and overtime) per employee (mean headcount) per week";
         quits, "employees", "employees who quit";
         annual_turnover, "fraction/year", "quits per filled position per year";
         time_per_customer, "minutes", "mean service time of a served customer";
@@ -139,6 +146,7 @@ impl Kpis {
         let s = &t.sum;
         let days = t.days.max(1.0);
         let per_year = 365.0 / days;
+        let weeks = days / 7.0;
         let mean_active = ratio(s.active_customers, days);
         let mean_headcount = ratio(s.headcount, days);
         let defection_rate = ratio(s.defections, mean_active * days);
@@ -148,6 +156,7 @@ impl Kpis {
         Kpis {
             profit: s.profit,
             revenue: s.revenue,
+            profit_margin: ratio(s.profit, s.revenue),
             gross_margin: s.gross_margin,
             cost_wages: s.cost_wages,
             cost_overtime: s.cost_overtime,
@@ -155,6 +164,7 @@ impl Kpis {
             cost_discounts: s.cost_discounts,
             cost_hiring: s.cost_hiring,
             cost_training: s.cost_training,
+            cost_fixed: s.cost_fixed,
             visits: s.visits,
             served: s.served,
             balked: s.balked,
@@ -172,13 +182,18 @@ impl Kpis {
             on_spot_recoveries: s.on_spot,
             provoked_conflicts: s.provoked,
             abuse_incidents: s.abuse,
+            abuse_per_employee_year: ratio(s.abuse, mean_headcount) * per_year,
+            refused_customers: s.refused,
             delighted_share: ratio(s.delighted, s.served),
             defections: s.defections,
             active_customers: t.last.active_customers,
+            market_share: ratio(t.last.active_customers, t.last.potential_customers),
             annual_retention,
             mean_happiness: t.happiness_mean_sum / days,
             staff_satisfaction: t.satisfaction_mean_sum / days,
             exhaustion: t.exhaustion_mean_sum / days,
+            headcount: mean_headcount,
+            paid_hours_per_employee_week: ratio(s.paid_hours, mean_headcount) / weeks,
             quits: s.quits,
             annual_turnover: ratio(s.quits, mean_headcount) * per_year,
             time_per_customer: 60.0 * ratio(s.service_hours, s.served),

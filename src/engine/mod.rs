@@ -22,9 +22,11 @@ use crate::model::{Store, StoreDay, StoreProfile};
 pub struct Replication {
     /// Replication index k (its streams derive from (seed, k)).
     pub index: u64,
-    /// Chain-level KPIs over the days after the warm-up.
+    /// How the burn-in ended.
+    pub burn_in: BurnIn,
+    /// Chain-level KPIs over the measured days.
     pub kpis: Kpis,
-    /// One point per simulated day, warm-up included.
+    /// One point per measured day (the burn-in is not kept).
     pub daily: Vec<DailyPoint>,
     /// Per-store KPIs, in store order (one entry for a single store).
     pub stores: Vec<StoreResult>,
@@ -102,61 +104,182 @@ pub(crate) fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Runs replication `index` of `config` with master seed `seed`.
+/// A replication's stores and the day they are at. Cloning copies every
+/// store's state and streams, so a clone stepped under the same config makes
+/// the same history.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    stores: Vec<Store>,
+    /// The next day to simulate (days since the replication began).
+    day: u32,
+}
+
+/// The settle criterion, as the manifest and summary state it.
+pub const SETTLE_CRITERION: &str = "whole 364-day years under the config's policy until, from \
+    year max(burn_in_min_years, 2) on, the yearly means of the active customers and of the \
+    service standard each changed by less than settle_tolerance from the year before, or \
+    burn_in_max_years";
+
+/// How a replication's burn-in ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BurnIn {
+    /// Days simulated before the measurement.
+    pub days: u32,
+    /// Whether the settle criterion held when the burn-in stopped (false:
+    /// stopped at `burn_in_max_years`; true also when no burn-in was asked).
+    pub settled: bool,
+}
+
+impl Chain {
+    /// The stores of replication `index`, at day 0 (the invented state).
+    pub fn new(config: &Config, seed: u64, index: u64) -> Chain {
+        let n_stores = config.chain.stores;
+        let stores = (0..n_stores)
+            .map(|s| {
+                let profile = if n_stores == 1 {
+                    StoreProfile::typical(config)
+                } else {
+                    StoreProfile::draw(config, seed, index, s)
+                };
+                Store::new(config, profile, seed, index, s)
+            })
+            .collect();
+        Chain { stores, day: 0 }
+    }
+
+    /// Runs whole years under the stores' config until the store is settled:
+    /// from year `max(burn_in_min_years, 2)` on, the yearly means of the
+    /// chain's active customers and of its mean service standard each
+    /// changed by less than `settle_tolerance` from the year before; at most
+    /// `burn_in_max_years`.
+    pub fn burn_in(&mut self, sim: &crate::config::Simulation) -> BurnIn {
+        let year = crate::model::DAYS_PER_YEAR;
+        let mut previous: Option<(f64, f64)> = None;
+        let mut settled = sim.burn_in_max_years == 0;
+        for y in 1..=sim.burn_in_max_years {
+            let (mut active, mut standard) = (0.0, 0.0);
+            for _ in 0..year {
+                let d = self.step_day();
+                active += d.active_customers;
+                standard += d.standard_hours;
+            }
+            let means = (active / f64::from(year), standard / f64::from(year));
+            if let Some((a0, s0)) = previous {
+                let change = |x: f64, x0: f64| if x0 > 0.0 { (x / x0 - 1.0).abs() } else { 0.0 };
+                if y >= sim.burn_in_min_years
+                    && change(means.0, a0) < sim.settle_tolerance
+                    && change(means.1, s0) < sim.settle_tolerance
+                {
+                    settled = true;
+                    break;
+                }
+            }
+            previous = Some(means);
+        }
+        BurnIn {
+            days: self.day,
+            settled,
+        }
+    }
+
+    /// Switches every store to another config's policy and settings.
+    pub fn switch_to(&mut self, config: &Config) {
+        for store in &mut self.stores {
+            store.switch_to(config);
+        }
+    }
+
+    fn step_day(&mut self) -> StoreDay {
+        let mut chain_day = StoreDay::default();
+        for store in &mut self.stores {
+            chain_day.add(&store.step(self.day));
+        }
+        self.day += 1;
+        chain_day
+    }
+
+    /// Measures `days` days from the current state.
+    pub fn measure(
+        &mut self,
+        days: u32,
+        discount_rate: f64,
+        index: u64,
+        burn_in: BurnIn,
+    ) -> Replication {
+        let n_stores = self.stores.len();
+        for store in &mut self.stores {
+            store.start_measuring(self.day);
+        }
+        let mut chain_totals = Totals {
+            stores: n_stores as f64,
+            ..Totals::default()
+        };
+        let mut store_totals = vec![
+            Totals {
+                stores: 1.0,
+                ..Totals::default()
+            };
+            n_stores
+        ];
+        let mut daily = Vec::with_capacity(days as usize);
+        for day in 0..days {
+            let window = growth_window(day, 0, days);
+            let mut chain_day = StoreDay::default();
+            for (store, totals) in self.stores.iter_mut().zip(&mut store_totals) {
+                let d = store.step(self.day);
+                chain_day.add(&d);
+                totals.observe(&d, window);
+            }
+            self.day += 1;
+            chain_totals.observe(&chain_day, window);
+            daily.push(DailyPoint::from_day(&chain_day, n_stores as f64));
+        }
+        Replication {
+            index,
+            burn_in,
+            kpis: Kpis::from_totals(&chain_totals, discount_rate),
+            daily,
+            stores: self
+                .stores
+                .iter()
+                .zip(&store_totals)
+                .map(|(s, t)| StoreResult {
+                    profile: s.profile(),
+                    kpis: Kpis::from_totals(t, discount_rate),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Runs replication `index` of `config` with master seed `seed`: the burn-in
+/// under the config's policy, then `simulation.days` measured days.
 ///
 /// The config must have passed [`Config::validate`].
 pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
-    let n_stores = config.chain.stores;
-    let mut stores: Vec<Store> = (0..n_stores)
-        .map(|s| {
-            let profile = if n_stores == 1 {
-                StoreProfile::typical(config)
-            } else {
-                StoreProfile::draw(config, seed, index, s)
-            };
-            Store::new(config, profile, seed, index, s)
-        })
-        .collect();
-    let days = config.simulation.days;
-    let warmup = config.simulation.warmup_days;
-    let mut chain_totals = Totals {
-        stores: f64::from(n_stores),
-        ..Totals::default()
-    };
-    let mut store_totals = vec![
-        Totals {
-            stores: 1.0,
-            ..Totals::default()
-        };
-        stores.len()
-    ];
-    let mut daily = Vec::with_capacity(days as usize);
-    for day in 0..days {
-        let mut chain_day = StoreDay::default();
-        for (store, totals) in stores.iter_mut().zip(&mut store_totals) {
-            let d = store.step(day);
-            chain_day.add(&d);
-            if day >= warmup {
-                totals.observe(&d, growth_window(day, warmup, days));
-            }
-        }
-        if day >= warmup {
-            chain_totals.observe(&chain_day, growth_window(day, warmup, days));
-        }
-        daily.push(DailyPoint::from_day(&chain_day, f64::from(n_stores)));
-    }
-    let discount_rate = config.economics.discount_rate;
-    Replication {
+    let mut chain = Chain::new(config, seed, index);
+    let burn_in = chain.burn_in(&config.simulation);
+    chain.measure(
+        config.simulation.days,
+        config.economics.discount_rate,
         index,
-        kpis: Kpis::from_totals(&chain_totals, discount_rate),
-        daily,
-        stores: stores
-            .iter()
-            .zip(&store_totals)
-            .map(|(s, t)| StoreResult {
-                profile: s.profile(),
-                kpis: Kpis::from_totals(t, discount_rate),
-            })
-            .collect(),
-    }
+        burn_in,
+    )
+}
+
+/// A policy change in a running store: replication `index` burns in under
+/// `a`, then the settled state is copied and run on under `a` and, switched
+/// to `b`'s policy and settings, under `b`, for `a`'s
+/// `simulation.years_after_switch` years. The copy is exact, so both arms
+/// draw the same random numbers from the switch on until their histories
+/// diverge (common random numbers).
+pub fn run_switch(a: &Config, b: &Config, seed: u64, index: u64) -> (Replication, Replication) {
+    let mut arm_a = Chain::new(a, seed, index);
+    let burn_in = arm_a.burn_in(&a.simulation);
+    let mut arm_b = arm_a.clone();
+    arm_b.switch_to(b);
+    let days = a.simulation.years_after_switch * crate::model::DAYS_PER_YEAR;
+    let ra = arm_a.measure(days, a.economics.discount_rate, index, burn_in);
+    let rb = arm_b.measure(days, b.economics.discount_rate, index, burn_in);
+    (ra, rb)
 }

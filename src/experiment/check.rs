@@ -250,7 +250,7 @@ mod tests {
     fn write_golden(dir: &Path, mode: &str) -> PathBuf {
         std::fs::write(
             dir.join("base.toml"),
-            "[simulation]\ndays = 42\nwarmup_days = 7\n[store]\ninitial_customers = 800\n",
+            "[simulation]\ndays = 42\nburn_in_min_years = 0\nburn_in_max_years = 0\n[store]\ninitial_customers = 800\n",
         )
         .unwrap();
         let file = dir.join("g.toml");
@@ -273,7 +273,7 @@ mod tests {
         // A different model input must be caught.
         std::fs::write(
             dir.path().join("base.toml"),
-            "[simulation]\ndays = 42\nwarmup_days = 7\n[store]\ninitial_customers = 800\n[policy]\nlatitude = 0.25\n",
+            "[simulation]\ndays = 42\nburn_in_min_years = 0\nburn_in_max_years = 0\n[store]\ninitial_customers = 800\n[policy]\nlatitude = 0.25\n",
         )
         .unwrap();
         let outcome = check(&file).unwrap();

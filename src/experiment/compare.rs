@@ -15,7 +15,7 @@
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::engine::{run_replication, Kpis, Replication, KPI_DEFS};
+use crate::engine::{run_replication, run_switch, Kpis, Replication, KPI_DEFS};
 
 use super::stats::Stats;
 use super::{summarise, RunResults};
@@ -251,8 +251,11 @@ pub fn compare_runs(
     }
 }
 
-/// Runs replication pairs; `seed_b` differs from `seed_a` only to show what
-/// independent streams would cost (tests and docs).
+/// Runs replication pairs: each burns in under `a`, then runs on under `a`
+/// and, switched from the same state, under `b` ([`run_switch`]). A
+/// `seed_b` different from `seed_a` runs `b` as an independent replication
+/// from its own day 0 instead, only to show what independent streams would
+/// cost (tests and docs).
 pub fn run_pairs(
     a: &Config,
     b: &Config,
@@ -264,10 +267,14 @@ pub fn run_pairs(
     (0..u64::from(replications))
         .into_par_iter()
         .map(|k| {
-            let pair = rayon::join(
-                || run_replication(a, seed_a, k),
-                || run_replication(b, seed_b, k),
-            );
+            let pair = if seed_a == seed_b {
+                run_switch(a, b, seed_a, k)
+            } else {
+                rayon::join(
+                    || run_replication(a, seed_a, k),
+                    || run_replication(b, seed_b, k),
+                )
+            };
             on_done();
             pair
         })
@@ -287,9 +294,10 @@ mod tests {
     fn small(latitude: f64) -> Config {
         let mut c = Config::default();
         c.simulation.days = 84;
-        c.simulation.warmup_days = 14;
+        c.simulation.burn_in_min_years = 0;
+        c.simulation.burn_in_max_years = 0;
         c.store.initial_customers = 3_000;
-        c.market.new_customers_per_day = 10.0;
+        c.market.households = 12_000.0;
         c.policy.staff = 3;
         c.policy.latitude = latitude;
         c.policy.discretion_budget = 100.0;
@@ -324,11 +332,16 @@ mod tests {
 
     #[test]
     fn common_random_numbers_narrow_the_interval() {
-        // The default store over four months: big enough that the policy
-        // effect is not swamped by start-up noise.
+        // The default store over a year: big enough that the policy effect
+        // is not swamped by start-up noise.
         let store = |latitude: f64| {
             let mut c = Config::default();
-            c.simulation.days = 126;
+            // Both designs over one year: the switch runs
+            // years_after_switch, an independent run simulation.days.
+            c.simulation.days = 364;
+            c.simulation.years_after_switch = 1;
+            c.simulation.burn_in_min_years = 0;
+            c.simulation.burn_in_max_years = 0;
             c.policy.latitude = latitude;
             c
         };

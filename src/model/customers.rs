@@ -31,7 +31,7 @@ pub enum Origin {
     WalkIn = 3,
 }
 
-/// One customer's state.
+/// One customer's state (40 bytes: one cache line holds it with room).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Customer {
     /// Happiness with the store, 0..1.
@@ -47,12 +47,16 @@ pub struct Customer {
     pub favourite_generation: u32,
     /// Seeks a relationship (true) or a transaction (false).
     pub relationship: bool,
+    /// Prone to abuse staff when something goes wrong.
+    pub abusive: bool,
+    /// Abusive incidents since the last warning policy started counting.
+    pub strikes: u8,
     pub origin: Origin,
     pub alive: bool,
 }
 
 /// All customers of a store, living and recycled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Customers {
     list: Vec<Customer>,
     free: Vec<u32>,
@@ -75,7 +79,13 @@ impl Customers {
     }
 
     /// Adds a customer and returns the slot.
-    pub fn add(&mut self, happiness: f64, relationship: bool, origin: Origin) -> u32 {
+    pub fn add(
+        &mut self,
+        happiness: f64,
+        relationship: bool,
+        abusive: bool,
+        origin: Origin,
+    ) -> u32 {
         self.active += 1;
         self.happiness_sum += happiness;
         let customer = Customer {
@@ -85,6 +95,8 @@ impl Customers {
             favourite: NO_EMPLOYEE,
             favourite_generation: 0,
             relationship,
+            abusive,
+            strikes: 0,
             origin,
             alive: true,
         };

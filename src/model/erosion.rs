@@ -52,6 +52,15 @@ impl ServiceStandard {
         }
     }
 
+    /// New parameters for a running standard: the state (T*, T, p) is kept
+    /// and `initial_standard` is ignored.
+    pub fn set_params(&mut self, p: ErosionParams) {
+        self.alpha = p.alpha;
+        self.tau_down = p.tau_down_weeks;
+        self.tau_up = p.tau_up_weeks;
+        self.min_time = p.min_time;
+    }
+
     /// One week: `orders` demanded, `capacity` effective hours available.
     pub fn weekly_update(&mut self, orders: f64, capacity: f64) {
         let required = orders * self.standard;
@@ -115,5 +124,48 @@ mod tests {
             s.weekly_update(100.0, 108.0);
         }
         assert!(s.standard < 1.0, "{}", s.standard);
+    }
+}
+
+impl ErosionParams {
+    /// The parameters of a config's `[erosion]` section.
+    pub fn of(config: &crate::config::Config) -> ErosionParams {
+        let e = &config.erosion;
+        ErosionParams {
+            initial_standard: e.standard_hours,
+            alpha: e.alpha,
+            tau_down_weeks: e.tau_down_weeks,
+            tau_up_weeks: e.tau_up_weeks,
+            min_time: e.min_hours,
+        }
+    }
+}
+
+impl super::Store {
+    /// Oliva & Sterman, weekly. Orders are the week's visits; capacity is
+    /// the floor hours on duty times the productive share, in standard
+    /// orders: divided by the time the market's mix of needs takes at the
+    /// standard. Policy choices that take extra time per customer (latitude,
+    /// the customer-centric approach) are not part of the standard: their
+    /// time shows up as queues, balking, overtime and utilisation instead.
+    pub(super) fn end_of_week(&mut self) {
+        let c = &self.config;
+        let nr = c.market.nonroutine_share;
+        let need_mix = 1.0 - nr + nr * c.service.nonroutine_time_factor;
+        self.last_week = super::WeekLoad {
+            orders: self.week_orders,
+            capacity: self.week_capacity / need_mix,
+        };
+        self.standard
+            .weekly_update(self.last_week.orders, self.last_week.capacity);
+        self.week_orders = 0.0;
+        self.week_capacity = 0.0;
+        self.review_staffing();
+    }
+
+    /// The orders and capacity (in standard orders) that fed the last
+    /// weekly update of the service standard.
+    pub fn last_week_load(&self) -> super::WeekLoad {
+        self.last_week
     }
 }

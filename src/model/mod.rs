@@ -8,12 +8,28 @@
 //! with, so a store's history is a function of (config, seed, replication,
 //! store index) alone.
 
-mod customers;
+// In the order of docs/MODEL.md's sections (see `store.rs` for the map).
+mod arrivals;
+mod customer_state;
+mod economics;
+mod encounter;
 pub mod erosion;
+mod profile;
+mod queue;
+mod recovery;
+mod roster;
+mod satisfaction;
+mod visits;
+mod workforce;
+
+mod customers;
 mod staff;
 mod store;
 
-pub use store::{Store, StoreProfile, WeekLoad};
+pub use arrivals::DAYS_PER_YEAR;
+pub use profile::StoreProfile;
+pub use roster::{intraday_mass, WEEKDAYS};
+pub use store::{Store, WeekLoad};
 
 macro_rules! store_day {
     ($( $(#[doc = $doc:literal])+ $field:ident, )*) => {
@@ -56,6 +72,8 @@ store_day! {
     cost_discounts,
     /// Hiring and onboarding (EUR).
     cost_hiring,
+    /// Rent, energy and other fixed store costs (EUR).
+    cost_fixed,
     /// Training: trainees' wages and trainer cost (EUR).
     cost_training,
     /// Visits: every customer who came (served or not).
@@ -84,6 +102,8 @@ store_day! {
     on_spot,
     /// Abusive incidents against staff.
     abuse,
+    /// Customers refused further service after a second incident.
+    refused,
     /// Served customers whose experience was a delight.
     delighted,
     /// People told about a bad experience.
@@ -100,6 +120,14 @@ store_day! {
     headcount,
     /// Overtime hours worked.
     overtime_hours,
+    /// Paid hours: contract hours of the filled positions plus overtime.
+    paid_hours,
+    /// Paid training hours (off the floor; part of the paid hours).
+    training_hours,
+    /// Hours staff were rostered on the floor and present.
+    floor_hours,
+    /// Most customers the catchment allows (summed over stores).
+    potential_customers,
     /// Sum of queue waits of served customers (hours).
     wait_hours,
     /// Sum of the waits of customers who gave up (hours).

@@ -1,11 +1,20 @@
-//! The employees of one store, struct-of-arrays, one slot per position on
-//! the payroll. A slot is either filled or vacant (after a quit, until the
-//! hiring delay has passed). Each departure bumps the slot's generation, so
-//! customers bonded to the previous holder can tell that their employee left.
+//! The employees of one store, struct-of-arrays, one slot per position.
+//!
+//! A position is open (on the establishment plan) or closed (left unfilled
+//! by the staffing rule), and an open position is filled or vacant (after a
+//! quit, until the hiring delay has passed). Each departure bumps the
+//! slot's generation, so customers bonded to the previous holder can tell
+//! that their employee left.
+
+use super::roster::Shift;
 
 /// Employee state, one entry per position.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Staff {
+    /// Contract hours per week of the position.
+    pub contract_hours: Vec<f64>,
+    /// On the establishment plan (a closed position is never filled).
+    pub open: Vec<bool>,
     /// Job satisfaction, 0..1.
     pub satisfaction: Vec<f64>,
     /// Emotional exhaustion, 0..1.
@@ -18,28 +27,38 @@ pub struct Staff {
     pub vacancy_days: Vec<f64>,
     /// Absent today (burnout sick day).
     pub absent: Vec<bool>,
+    /// Today's planned shift (from the week's roster).
+    pub shift: Vec<Shift>,
     /// Today's tallies, reset each morning.
     pub busy_hours: Vec<f64>,
     pub overtime_hours: Vec<f64>,
     pub served: Vec<u32>,
     pub experience_sum: Vec<f64>,
     pub abuse: Vec<u32>,
+    pub delighted: Vec<u32>,
 }
 
 impl Staff {
-    pub fn new(positions: usize, satisfaction: f64) -> Staff {
+    /// Filled positions with the given contract hours, all starting with
+    /// the given satisfaction and exhaustion.
+    pub fn new(contract_hours: Vec<f64>, satisfaction: f64, exhaustion: f64) -> Staff {
+        let n = contract_hours.len();
         Staff {
-            satisfaction: vec![satisfaction; positions],
-            exhaustion: vec![0.2; positions],
-            skill: vec![1.0; positions],
-            generation: vec![0; positions],
-            vacancy_days: vec![0.0; positions],
-            absent: vec![false; positions],
-            busy_hours: vec![0.0; positions],
-            overtime_hours: vec![0.0; positions],
-            served: vec![0; positions],
-            experience_sum: vec![0.0; positions],
-            abuse: vec![0; positions],
+            contract_hours,
+            open: vec![true; n],
+            satisfaction: vec![satisfaction; n],
+            exhaustion: vec![exhaustion; n],
+            skill: vec![1.0; n],
+            generation: vec![0; n],
+            vacancy_days: vec![0.0; n],
+            absent: vec![false; n],
+            shift: vec![Shift::OFF; n],
+            busy_hours: vec![0.0; n],
+            overtime_hours: vec![0.0; n],
+            served: vec![0; n],
+            experience_sum: vec![0.0; n],
+            abuse: vec![0; n],
+            delighted: vec![0; n],
         }
     }
 
@@ -49,12 +68,13 @@ impl Staff {
 
     #[inline]
     pub fn is_filled(&self, i: usize) -> bool {
-        self.vacancy_days[i] <= 0.0
+        self.open[i] && self.vacancy_days[i] <= 0.0
     }
 
+    /// On the floor today: filled, not absent, and rostered.
     #[inline]
     pub fn on_duty(&self, i: usize) -> bool {
-        self.is_filled(i) && !self.absent[i]
+        self.is_filled(i) && !self.absent[i] && self.shift[i].hours() > 0.0
     }
 
     pub fn reset_day(&mut self) {
@@ -63,6 +83,7 @@ impl Staff {
         self.served.fill(0);
         self.experience_sum.fill(0.0);
         self.abuse.fill(0);
+        self.delighted.fill(0);
     }
 
     /// The employee leaves; the slot is vacant for `delay_days`.
@@ -82,5 +103,39 @@ impl Staff {
         self.satisfaction[i] = satisfaction;
         self.exhaustion[i] = 0.0;
         self.absent[i] = false;
+    }
+
+    /// Adds an open, vacant position (filled after `delay_days`) and
+    /// returns its slot.
+    pub fn add_vacancy(&mut self, contract_hours: f64, delay_days: f64) -> usize {
+        self.contract_hours.push(contract_hours);
+        self.open.push(true);
+        self.satisfaction.push(0.0);
+        self.exhaustion.push(0.0);
+        self.skill.push(0.0);
+        self.generation.push(0);
+        self.vacancy_days.push(delay_days.max(f64::MIN_POSITIVE));
+        self.absent.push(false);
+        self.shift.push(Shift::OFF);
+        self.busy_hours.push(0.0);
+        self.overtime_hours.push(0.0);
+        self.served.push(0);
+        self.experience_sum.push(0.0);
+        self.abuse.push(0);
+        self.delighted.push(0);
+        self.positions() - 1
+    }
+
+    /// Filled positions now.
+    pub fn headcount(&self) -> usize {
+        (0..self.positions()).filter(|&i| self.is_filled(i)).count()
+    }
+
+    /// Contract hours per week of the open positions, filled or vacant.
+    pub fn planned_hours(&self) -> f64 {
+        (0..self.positions())
+            .filter(|&i| self.open[i])
+            .map(|i| self.contract_hours[i])
+            .sum()
     }
 }

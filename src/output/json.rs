@@ -24,8 +24,7 @@ struct Meta<'a> {
     seed: u64,
     replications: usize,
     days: u32,
-    warmup_days: u32,
-    kpi_window_days: u32,
+    burn_in: BurnInMeta,
     stores: u32,
     confidence_level: f64,
     note: &'a str,
@@ -41,12 +40,46 @@ impl<'a> Meta<'a> {
             seed: results.seed,
             replications: results.replications.len(),
             days: sim.days,
-            warmup_days: sim.warmup_days,
-            kpi_window_days: sim.days.saturating_sub(sim.warmup_days),
+            burn_in: BurnInMeta::new(results, sim),
             stores: info.config.chain.stores,
             confidence_level: 0.95,
-            note: "KPIs cover the days after the warm-up; money is in EUR over that window; \
-                   ci_low/ci_high bound the mean across replications (Student's t)",
+            note: "KPIs cover the measured days after the burn-in; money is in EUR over that \
+                   window; ci_low/ci_high bound the mean across replications (Student's t)",
+        }
+    }
+}
+
+/// How the replications' burn-ins ended (docs/MODEL.md, Burn-in).
+#[derive(Serialize)]
+struct BurnInMeta {
+    criterion: &'static str,
+    min_years: u32,
+    max_years: u32,
+    tolerance: f64,
+    replications_settled: usize,
+    replications_unsettled: usize,
+    mean_days: f64,
+    max_days: u32,
+}
+
+impl BurnInMeta {
+    fn new(results: &RunResults, sim: &crate::config::Simulation) -> BurnInMeta {
+        let reps = &results.replications;
+        let settled = reps.iter().filter(|r| r.burn_in.settled).count();
+        let days: Vec<u32> = reps.iter().map(|r| r.burn_in.days).collect();
+        BurnInMeta {
+            criterion: crate::engine::SETTLE_CRITERION,
+            min_years: sim.burn_in_min_years,
+            max_years: sim.burn_in_max_years,
+            tolerance: sim.settle_tolerance,
+            replications_settled: settled,
+            replications_unsettled: reps.len() - settled,
+            mean_days: if days.is_empty() {
+                0.0
+            } else {
+                days.iter().map(|&d| f64::from(d)).sum::<f64>() / days.len() as f64
+            },
+            max_days: days.iter().copied().max().unwrap_or(0),
         }
     }
 }

@@ -353,7 +353,7 @@ mod tests {
     #[test]
     fn renders_every_file_with_columns_from_the_tables() {
         use crate::engine::{DAILY_DEFS, KPI_DEFS};
-        let text = "[simulation]\ndays = 20\nwarmup_days = 5\nreplications = 3\n\
+        let text = "[simulation]\ndays = 20\nburn_in_min_years = 0\nburn_in_max_years = 0\nreplications = 3\n\
                     [store]\ninitial_customers = 100\n";
         let config = Config::from_toml_str(text, "t.toml").unwrap();
         let results = crate::experiment::run(&config, &|| {});

@@ -47,7 +47,14 @@ pub fn config(size: Size, tau_up: f64) -> Config {
     c.market.unpredictability = 0.0;
     c.store.season_amplitude = 0.0;
     c.store.initial_customers = 0;
-    c.market.new_customers_per_day = 190.0;
+    // 190 first visits a day from a catchment that never depletes (every
+    // customer leaves after one visit).
+    c.market.category_share = 1.0;
+    c.market.online_share = 0.0;
+    c.market.store_reach = 1.0;
+    c.market.households = 190.0 / c.market.acquisition_rate;
+    c.simulation.burn_in_min_years = 0;
+    c.simulation.burn_in_max_years = 0;
     c.policy.staff = 30;
     // Customers wait for their order rather than leave.
     c.market.patience_minutes = 600.0;
@@ -114,7 +121,10 @@ fn equilibrium(mut c: Config, seed: u64) -> Config {
     pilot.simulation.days = 7 * PULSE_START;
     let weeks = simulate(&pilot, seed, 0);
     let orders = weeks[4..].iter().map(|w| w.orders).sum::<f64>() / (weeks.len() - 4) as f64;
-    let floor_hours = f64::from(c.policy.staff) * c.store.open_hours * 7.0;
+    // Capacity is floor hours times the productive share (one kind of
+    // order, so no need mix): the pilot's floor hours per week.
+    let capacity = weeks[4..].iter().map(|w| w.capacity).sum::<f64>() / (weeks.len() - 4) as f64;
+    let floor_hours = capacity / pilot.store.productive_share;
     c.store.productive_share = (orders * c.erosion.standard_hours / floor_hours).clamp(0.05, 1.0);
     c
 }

@@ -28,10 +28,8 @@ pub fn config(size: Size) -> Config {
     c.chain.stores = size.pick(40, 30);
     c.chain.manager_quality_sd = 0.3;
     c.chain.market_size_sd = 0.1;
-    // Two years to settle (a store's customer base takes years to reach
-    // its level), then two years: growth is year 2 over year 1.
-    c.simulation.warmup_days = 2 * 364;
-    c.simulation.days = 4 * 364;
+    // After the burn-in, two years: growth is year 2 over year 1.
+    c.simulation.days = 2 * 364;
     c
 }
 

@@ -17,7 +17,7 @@ pub fn run(size: Size) -> Outcome {
     for &d in &demands {
         for &l in &latitudes {
             let mut c = Config::default();
-            c.market.new_customers_per_day *= d;
+            c.market.households *= d;
             c.store.initial_customers = (f64::from(c.store.initial_customers) * d).round() as u32;
             c.policy.latitude = l;
             c.simulation.replications = replications;

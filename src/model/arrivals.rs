@@ -1,0 +1,128 @@
+//! M1 Store day, arrivals: who comes today and when. Returning customers
+//! come from the visit calendar; first visits come from the finite
+//! catchment (prospects are the households in reach that are not customers
+//! now), raised by referrals and lowered by bad word of mouth; a demand
+//! pulse adds one-off walk-ins. Arrival times follow the weekday's intraday
+//! shape.
+
+use super::customers::Origin;
+use super::store::{Store, RECENT_DAYS};
+use super::StoreDay;
+
+/// Days in a simulated year: 52 weeks, so a year starts on the same weekday.
+pub const DAYS_PER_YEAR: u32 = 364;
+
+impl Store {
+    /// Demand multiplier of a day: weekday, season, noise.
+    fn demand_multiplier(&mut self, day: u32) -> f64 {
+        let st = &self.config.store;
+        let profile = &st.weekday_profile;
+        let weekday_mean = profile.iter().sum::<f64>() / 7.0;
+        let weekday = profile[(day % 7) as usize] / weekday_mean;
+        let year = f64::from(DAYS_PER_YEAR);
+        let phase =
+            std::f64::consts::TAU * (f64::from(day % DAYS_PER_YEAR) - st.season_peak_day) / year;
+        let season = 1.0 + st.season_amplitude * libm::cos(phase);
+        let sd = self.config.market.demand_noise * self.config.market.unpredictability;
+        let noise = libm::exp(sd * self.arrivals_rng.normal() - 0.5 * sd * sd);
+        weekday * season * noise
+    }
+
+    /// Mean first visits of the day from the market and from referrals.
+    fn first_visit_means(&self, multiplier: f64) -> (f64, f64) {
+        let c = &self.config;
+        let prospects = (self.potential - f64::from(self.customers.active)).max(0.0);
+        let deterrence = libm::exp(-c.customer.deterrence * self.negative_tellings);
+        let market = c.market.acquisition_rate * prospects * multiplier * deterrence;
+        // A telling recruits only when it reaches a prospect.
+        let reach = if self.potential > 0.0 {
+            prospects / self.potential
+        } else {
+            0.0
+        };
+        let referral = c.customer.referral_conversion * self.positive_tellings * reach;
+        (market, referral)
+    }
+
+    /// Walk-ins per day of the demand pulse (0 outside it).
+    fn pulse_walkins(&mut self, day: u32) -> f64 {
+        let m = &self.config.market;
+        if m.pulse_weeks == 0 || day < self.epoch {
+            return 0.0;
+        }
+        let week = (day - self.epoch) / 7;
+        if week < m.pulse_start_week || week >= m.pulse_start_week + m.pulse_weeks {
+            return 0.0;
+        }
+        // Config validation guarantees four weeks of history.
+        let baseline = self.recent_visits.iter().sum::<f64>() / RECENT_DAYS as f64;
+        *self
+            .pulse_walkins_per_day
+            .get_or_insert(m.pulse_size * baseline)
+    }
+
+    pub(super) fn arrivals(&mut self, day: u32, out: &mut StoreDay) {
+        let weekday = (day % 7) as usize;
+        self.todays.clear();
+        self.customers.take_visits(day, &mut self.todays);
+        if self.intraday[weekday].hours() <= 0.0 {
+            // Closed today: booked visits move to tomorrow.
+            for k in 0..self.todays.len() {
+                self.customers.schedule(self.todays[k], day, 1);
+            }
+            self.todays.clear();
+            return;
+        }
+        let multiplier = self.demand_multiplier(day);
+        let (market_mean, referral_mean) = self.first_visit_means(multiplier);
+        let walkin_mean = self.pulse_walkins(day) * multiplier;
+        let new_market = self.arrivals_rng.poisson(market_mean);
+        let referrals = self.arrivals_rng.poisson(referral_mean);
+        let walkins = self.arrivals_rng.poisson(walkin_mean);
+
+        out.arrivals_returning = self.todays.len() as f64;
+        let c = &self.config;
+        let h0 = c.customer.initial_happiness;
+        for (count, origin) in [
+            (new_market, Origin::Market),
+            (referrals, Origin::Referral),
+            (walkins, Origin::WalkIn),
+        ] {
+            for _ in 0..count {
+                let relationship = origin != Origin::WalkIn
+                    && self.arrivals_rng.chance(self.profile.relationship_mix);
+                let abusive = self.arrivals_rng.chance(c.customer.abusive_share);
+                let slot = self.customers.add(h0, relationship, abusive, origin);
+                self.customers[slot as usize].provocation = c.customer.initial_provocation;
+                self.todays.push(slot);
+            }
+        }
+        out.arrivals_market = f64::from(new_market);
+        out.arrivals_referral = f64::from(referrals);
+        out.arrivals_walkin = f64::from(walkins);
+        out.visits = self.todays.len() as f64;
+        self.arrival_times(weekday);
+    }
+
+    /// Random arrival order, then sorted arrival times: normalised
+    /// exponential spacings give sorted uniforms (no sort needed), mapped
+    /// through the weekday's intraday shape.
+    fn arrival_times(&mut self, weekday: usize) {
+        let n = self.todays.len();
+        for i in (1..n).rev() {
+            let j = self.arrivals_rng.index(i + 1);
+            self.todays.swap(i, j);
+        }
+        self.times.clear();
+        let mut acc = 0.0;
+        for _ in 0..n {
+            acc += self.arrivals_rng.exp1();
+            self.times.push(acc);
+        }
+        let total = acc + self.arrivals_rng.exp1();
+        for t in &mut self.times {
+            *t /= total;
+        }
+        self.intraday[weekday].map_sorted(&mut self.times);
+    }
+}

@@ -1,0 +1,67 @@
+//! M4 Customer state: happiness with memory and asymmetry, the bond with
+//! one employee, and what the employee's departure does to it (Heskett et
+//! al. 1994); loyalty, convex in happiness and raised by the bond.
+
+use super::customers::NO_EMPLOYEE;
+use super::store::Store;
+
+impl Store {
+    /// Heskett et al.: when a customer's own employee has left, the bond is
+    /// lost and happiness drops in proportion to it.
+    #[inline]
+    pub(super) fn heskett_check(&mut self, slot: u32) {
+        let i = slot as usize;
+        let fav = self.customers[i].favourite;
+        if fav != NO_EMPLOYEE
+            && self.staff.generation[fav as usize] != self.customers[i].favourite_generation
+        {
+            let loss = self.config.customer.departure_loss * self.customers[i].bond;
+            let h = self.customers[i].happiness * (1.0 - loss);
+            self.customers.set_happiness(slot, h);
+            self.customers[i].bond = 0.0;
+            self.customers[i].favourite = NO_EMPLOYEE;
+        }
+    }
+
+    /// Loyalty 0..1: convex in happiness, raised by the bond.
+    #[inline]
+    pub(super) fn loyalty(&self, i: usize) -> f64 {
+        let cu = &self.config.customer;
+        let l = self.happiness_power.at(self.customers[i].happiness);
+        if self.customers[i].relationship {
+            l + cu.bond_weight * self.customers[i].bond * (1.0 - l)
+        } else {
+            l
+        }
+    }
+
+    /// Happiness learns from the experience, faster from a bad one; a
+    /// relationship customer's bond grows with the employee who serves them.
+    pub(super) fn update_customer(&mut self, slot: u32, experience: f64, employee: Option<usize>) {
+        let cu = &self.config.customer;
+        let i = slot as usize;
+        let h = self.customers[i].happiness;
+        let weight = if experience > h {
+            cu.learn_up
+        } else {
+            cu.learn_down
+        };
+        self.customers
+            .set_happiness(slot, h + weight * (experience - h));
+
+        let Some(e) = employee else { return };
+        if !self.customers[i].relationship {
+            return;
+        }
+        let fav = self.customers[i].favourite;
+        let same = fav == e as u32;
+        if same || fav == NO_EMPLOYEE || self.customers[i].bond < cu.bond_switch_threshold {
+            if !same {
+                self.customers[i].favourite = e as u32;
+                self.customers[i].favourite_generation = self.staff.generation[e];
+            }
+            let b = &mut self.customers[i].bond;
+            *b = (*b + cu.bond_rate * (experience - 0.5)).clamp(0.0, 1.0);
+        }
+    }
+}

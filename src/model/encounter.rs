@@ -1,0 +1,208 @@
+//! M2 Service encounter: the need and the time it takes, resolution,
+//! purchase and basket, and the perceived quality of the service; a failure
+//! or a provoked conflict is handed to M3 (`recovery`).
+
+use crate::config::ServiceApproach;
+
+use super::customers::Origin;
+use super::store::Store;
+use super::StoreDay;
+
+/// Per-encounter constants derived once a day from the config and state.
+pub(super) struct EncounterConstants {
+    pub base_hours: f64,
+    pub time_quality: f64,
+    pub centric: bool,
+    pub latitude: f64,
+    pub fail_p: f64,
+    pub wait_share: f64,
+    pub differentiation: f64,
+    pub patience_hours: f64,
+    pub on_spot_budget_share: f64,
+    pub showrooming: f64,
+    pub delight_target: u32,
+}
+
+impl EncounterConstants {
+    pub(super) fn of(store: &Store) -> EncounterConstants {
+        let c = &store.config;
+        let base_hours = store.standard.actual * (1.0 - c.policy.productivity_target);
+        EncounterConstants {
+            base_hours,
+            time_quality: libm::pow(
+                (base_hours / c.erosion.standard_hours).min(1.0),
+                c.service.time_quality_exponent,
+            ),
+            centric: c.policy.service_approach == ServiceApproach::CustomerCentric,
+            latitude: c.policy.latitude,
+            fail_p: (c.service.failure_rate
+                * (1.0 + c.service.unpredictability_failure_gain * c.market.unpredictability))
+                .min(1.0),
+            wait_share: c.service.wait_weight
+                * (1.0 - c.service.wait_relief * c.market.differentiation),
+            differentiation: c.market.differentiation,
+            patience_hours: c.market.patience_minutes / 60.0,
+            on_spot_budget_share: if c.recovery.on_spot_cost_mean > 0.0 {
+                1.0 - libm::exp(-c.policy.discretion_budget / c.recovery.on_spot_cost_mean)
+            } else {
+                1.0
+            },
+            showrooming: c.market.showrooming * c.market.online_price_gap,
+            delight_target: c.policy.delight_target,
+        }
+    }
+}
+
+/// What the recovery of a failure or conflict did to the visit.
+pub(super) struct Trouble {
+    /// Extra service time (hours).
+    pub extra_hours: f64,
+    /// Probability of keeping the sale (1 without trouble).
+    pub keep_sale: f64,
+    /// A discount is owed.
+    pub discount_owed: bool,
+    /// The visit had a service failure.
+    pub failure: bool,
+}
+
+impl Store {
+    /// One service encounter; returns its duration in hours.
+    #[inline]
+    pub(super) fn encounter(
+        &mut self,
+        day: u32,
+        slot: u32,
+        employee: usize,
+        wait: f64,
+        k: &EncounterConstants,
+        out: &mut StoreDay,
+    ) -> f64 {
+        let c = &self.config;
+        let sv = &c.service;
+        let i = slot as usize;
+        let rng = &mut self.encounter_rng;
+        let skill = self.staff.skill[employee];
+        let novice = sv.novice_quality + (1.0 - sv.novice_quality) * skill;
+
+        // Need and time.
+        let nonroutine = rng.chance(c.market.nonroutine_share);
+        let mut time_factor = 1.0 + sv.latitude_time_cost * k.latitude;
+        if nonroutine {
+            time_factor *= sv.nonroutine_time_factor;
+        }
+        if k.centric {
+            time_factor *= sv.centric_time_factor;
+        }
+        time_factor *= 1.0 + sv.novice_slowdown * (1.0 - skill);
+        // Service time: a fixed part plus an exponential part, mean 1 and
+        // coefficient of variation time_cv.
+        let noise = 1.0 + sv.time_cv * (rng.exp1() - 1.0);
+        let mut duration = k.base_hours * time_factor * noise;
+        // Seed 002: staff short of today's delight target take extra time.
+        let delight_effort = self.staff.delighted[employee] < k.delight_target;
+        if delight_effort {
+            duration += sv.delight_minutes / 60.0;
+        }
+
+        // Resolution: cutting corners (time below what the need takes)
+        // lowers it; latitude lets staff solve non-routine needs.
+        let mut resolve = if nonroutine {
+            sv.resolve_nonroutine + sv.latitude_resolve_gain * k.latitude * skill
+        } else {
+            sv.resolve_routine
+        };
+        if k.centric {
+            resolve += sv.centric_resolve_gain;
+        }
+        resolve = (resolve * k.time_quality * novice).min(1.0);
+        let resolved = rng.chance(resolve);
+
+        // Purchase and basket; showrooming: without loyalty, the online
+        // rival's price gap takes part of the purchases.
+        let loyalty = self.loyalty(i);
+        let mut buy_p = sv.conversion
+            * if resolved {
+                1.0
+            } else {
+                sv.unresolved_conversion
+            }
+            * (1.0 - k.showrooming * (1.0 - loyalty)).max(0.0);
+        let mut basket_factor = 1.0 + sv.bond_basket_gain * self.customers[i].bond;
+        if k.centric {
+            buy_p *= 1.0 + sv.centric_conversion_gain;
+            basket_factor *= 1.0 + sv.centric_basket_gain;
+        }
+        let rng = &mut self.encounter_rng;
+        let buy_draw = rng.uniform();
+        // The basket's draw is always taken (so streams stay aligned across
+        // policies) but only turned into money when it is needed.
+        let basket_z = rng.normal();
+        let basket_sigma = sv.basket_sigma;
+        let basket = sv.basket_mean
+            * basket_factor
+            * libm::exp(basket_sigma * basket_z - 0.5 * basket_sigma * basket_sigma);
+
+        // Experience before any failure: perceived service quality (Brown &
+        // Lam: the main path from staff to customer), then the wait, then a
+        // small direct contagion of the employee's mood that fades when busy.
+        let satisfaction = self.staff.satisfaction[employee];
+        let own_employee = self.customers[i].favourite == employee as u32;
+        let mut quality = sv.quality_base
+            + sv.quality_resolved * f64::from(u8::from(resolved))
+            + sv.quality_time * k.time_quality * novice
+            + sv.quality_latitude * k.latitude * skill * k.differentiation
+            + sv.quality_satisfaction * (satisfaction - 0.5);
+        if k.centric {
+            quality += sv.quality_centric;
+        }
+        if own_employee {
+            quality += sv.quality_bond * self.customers[i].bond;
+        }
+        if delight_effort {
+            quality += sv.delight_quality;
+        }
+        let wait_penalty = (wait / k.patience_hours).min(1.0);
+        let contagion = sv.contagion * (satisfaction - 0.5) * (1.0 - self.utilisation).max(0.0);
+        let before_trouble = quality - k.wait_share * wait_penalty + contagion;
+
+        let (experience, trouble) = self.trouble(slot, employee, before_trouble, k, out);
+        duration += trouble.extra_hours;
+
+        let bought = buy_draw < buy_p * trouble.keep_sale;
+        if bought {
+            out.purchases += 1.0;
+            out.revenue += basket;
+            if trouble.failure {
+                out.revenue_failure += basket;
+            }
+            if self.customers[i].origin == Origin::Initial {
+                out.revenue_initial_base += basket;
+            }
+        }
+        if trouble.discount_owed {
+            // Off the basket when the customer buys, else as a voucher worth
+            // the same share of a mean basket.
+            let value = if bought {
+                basket
+            } else {
+                self.config.service.basket_mean
+            };
+            out.cost_discounts += self.config.policy.discount_share * value;
+        }
+        if resolved {
+            out.resolved += 1.0;
+        }
+        // Small goodwill gestures (a cable, a waived fee) staff make with
+        // latitude, booked at their expected value.
+        out.cost_giveaways += self.config.service.goodwill_per_customer * k.latitude;
+        let experience = experience.clamp(0.0, 1.0);
+        self.staff.served[employee] += 1;
+        self.staff.experience_sum[employee] += experience;
+        if experience > self.config.customer.wom_positive_threshold {
+            self.staff.delighted[employee] += 1;
+            out.delighted += 1.0;
+        }
+        self.after_visit(slot, day, experience, Some(employee), out);
+        duration
+    }
+}

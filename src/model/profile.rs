@@ -1,0 +1,82 @@
+//! M12 Chain of stores: what makes one store differ from the template.
+
+use crate::config::Config;
+use crate::rng::{Purpose, Stream};
+
+/// What makes one store of a chain differ from the configured template:
+/// several independent drivers, each drawn with its own spread
+/// (`[chain]`), so that no single driver sets both staff satisfaction and
+/// the latitude in use by construction (docs/MODEL.md, M12).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoreProfile {
+    /// Manager quality, centred on 0: shifts staff satisfaction (support,
+    /// fair rosters); it does not change the latitude in use.
+    pub manager_quality: f64,
+    /// Multiplier on the store's catchment (households in reach).
+    pub market_size: f64,
+    /// Multiplier on the pull of competitors (the online rival and other
+    /// stores) on this store's customers.
+    pub local_competition: f64,
+    /// Growth need strength of this store's staff (0-1).
+    pub growth_need: f64,
+    /// Multiplier on the contracted staff hours (the staffing ratio).
+    pub staffing_ratio: f64,
+    /// Share of this store's new customers who seek a relationship.
+    pub relationship_mix: f64,
+}
+
+impl StoreProfile {
+    /// Names of the drivers, in the order of [`StoreProfile::values`] (the
+    /// driver columns of `stores.csv`).
+    pub const DRIVERS: [&'static str; 6] = [
+        "manager_quality",
+        "market_size",
+        "local_competition",
+        "growth_need",
+        "staffing_ratio",
+        "relationship_mix",
+    ];
+
+    /// The drivers' values, in the order of [`StoreProfile::DRIVERS`].
+    pub fn values(&self) -> [f64; 6] {
+        [
+            self.manager_quality,
+            self.market_size,
+            self.local_competition,
+            self.growth_need,
+            self.staffing_ratio,
+            self.relationship_mix,
+        ]
+    }
+
+    /// Draws store `index`'s profile from the chain's spreads: normal for
+    /// manager quality, log-normal with mean 1 for the multipliers, and
+    /// normal clamped to [0, 1] for the shares.
+    pub fn draw(config: &Config, seed: u64, replication: u64, index: u32) -> StoreProfile {
+        let ch = &config.chain;
+        let mut s = Stream::new(seed, replication, index, Purpose::Setup);
+        let lognormal = |sd: f64, z: f64| libm::exp(sd * z - 0.5 * sd * sd);
+        let z: [f64; 6] = std::array::from_fn(|_| s.normal());
+        StoreProfile {
+            manager_quality: ch.manager_quality_sd * z[0],
+            market_size: lognormal(ch.market_size_sd, z[1]),
+            local_competition: lognormal(ch.competition_sd, z[2]),
+            growth_need: (config.workforce.growth_need + ch.growth_need_sd * z[3]).clamp(0.0, 1.0),
+            staffing_ratio: lognormal(ch.staffing_sd, z[4]),
+            relationship_mix: (config.market.relationship + ch.relationship_sd * z[5])
+                .clamp(0.0, 1.0),
+        }
+    }
+
+    /// The template store itself.
+    pub fn typical(config: &Config) -> StoreProfile {
+        StoreProfile {
+            manager_quality: 0.0,
+            market_size: 1.0,
+            local_competition: 1.0,
+            growth_need: config.workforce.growth_need,
+            staffing_ratio: 1.0,
+            relationship_mix: config.market.relationship,
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! M5 Repeat visits, defection, word of mouth: after every visit, served or
+//! not, the customer tells others about a bad or a delightful experience,
+//! then defects (to the online rival or another store) or books the next
+//! visit, less often the less loyal they are. A customer refused service
+//! under warn-then-refuse leaves for good.
+
+use crate::config::AbuseResponse;
+
+use super::customers::{Origin, MAX_INTERVAL_DAYS};
+use super::store::Store;
+use super::StoreDay;
+
+impl Store {
+    /// Mean days to the next visit for a customer with the given loyalty.
+    pub(super) fn interval_days(&self, slot: u32, loyalty: f64) -> f64 {
+        let m = &self.config.market;
+        let base = if self.customers[slot as usize].relationship {
+            m.visit_interval_days
+        } else {
+            m.transactional_interval_days
+        };
+        base / (m.min_visit_rate + (1.0 - m.min_visit_rate) * loyalty)
+    }
+
+    /// Happiness and bond, word of mouth, then defection or the next visit.
+    pub(super) fn after_visit(
+        &mut self,
+        slot: u32,
+        day: u32,
+        experience: f64,
+        employee: Option<usize>,
+        out: &mut StoreDay,
+    ) {
+        self.update_customer(slot, experience, employee);
+        let cu = &self.config.customer;
+        if experience < cu.wom_negative_threshold {
+            out.told_negative += cu.wom_negative_contacts;
+        } else if experience > cu.wom_positive_threshold {
+            out.told_positive += cu.wom_positive_contacts;
+        }
+
+        let i = slot as usize;
+        if self.customers[i].origin == Origin::WalkIn {
+            self.customers.remove(slot);
+            return;
+        }
+        if self.config.policy.abuse_response == AbuseResponse::WarnThenRefuse
+            && self.customers[i].strikes >= 2
+        {
+            out.refused += 1.0;
+            self.customers.remove(slot);
+            return;
+        }
+        let loyalty = self.loyalty(i);
+        let m = &self.config.market;
+        let defect_p = if self.customers[i].relationship {
+            cu.defection_max
+        } else {
+            cu.transactional_defection
+        } * (1.0 - loyalty)
+            + m.online_pull * self.profile.local_competition * (1.0 - loyalty);
+        if self.customer_rng.chance(defect_p) {
+            out.defections += 1.0;
+            self.customers.remove(slot);
+            return;
+        }
+        let mean = self.interval_days(slot, loyalty);
+        let days = 1.0 + mean * self.customer_rng.exp1();
+        if days > f64::from(MAX_INTERVAL_DAYS) {
+            // A customer not back within three years has lapsed.
+            out.defections += 1.0;
+            self.customers.remove(slot);
+            return;
+        }
+        self.customers.schedule(slot, day, days as u32);
+    }
+
+    /// Word of mouth, smoothed over about a month.
+    pub(super) fn smooth_word_of_mouth(&mut self, out: &StoreDay) {
+        let days = self.config.customer.wom_memory_days;
+        self.positive_tellings += (out.told_positive - self.positive_tellings) / days;
+        self.negative_tellings += (out.told_negative - self.negative_tellings) / days;
+    }
+}

@@ -1,0 +1,177 @@
+//! M7 Workforce: the day of each employee (exhaustion from the demands of
+//! the shift, buffered by control; rest on days off; learning; quitting,
+//! which exhaustion predicts; burnout absence), vacancies and hiring, the
+//! weekly roster, and the staffing rule that follows demand.
+
+use crate::config::StaffingRule;
+
+use super::roster::{Planned, Roster};
+use super::store::{StaffingReview, Store};
+use super::StoreDay;
+
+impl Store {
+    /// Plans the week's roster for the filled positions.
+    pub(super) fn plan_roster(&mut self) {
+        // Training is paid time off the floor.
+        let training_per_week = self.config.policy.training_hours / 4.0;
+        let planned: Vec<Planned> = (0..self.staff.positions())
+            .map(|i| Planned {
+                floor_hours: if self.staff.is_filled(i) {
+                    (self.staff.contract_hours[i] - training_per_week).max(0.0)
+                } else {
+                    0.0
+                },
+            })
+            .collect();
+        self.roster = Roster::plan(&self.config, &self.intraday, &planned);
+    }
+
+    /// Vacancies count down; a new hire starts when the delay is over.
+    pub(super) fn fill_vacancies(&mut self, out: &mut StoreDay) {
+        let w = &self.config.workforce;
+        for i in 0..self.staff.positions() {
+            if self.staff.open[i] && !self.staff.is_filled(i) {
+                self.staff.vacancy_days[i] -= 1.0;
+                if self.staff.vacancy_days[i] <= 0.0 {
+                    self.staff.hire(i, w.new_hire_skill, w.initial_satisfaction);
+                    out.hires += 1.0;
+                    out.cost_hiring += self.config.economics.hiring_cost;
+                }
+            }
+        }
+    }
+
+    /// Every employee's day: strain and rest, satisfaction, learning,
+    /// quitting and tomorrow's absence; then the pay of the day.
+    pub(super) fn workforce_day(&mut self, out: &mut StoreDay) {
+        let c = &self.config;
+        let w = &c.workforce;
+        let training_per_day = c.policy.training_hours / 28.0;
+        let quit_base = w.quit_rate / 365.0;
+        let harm = self.abuse_harm();
+        let mut busy = 0.0;
+        let mut floor_hours = 0.0;
+        for i in 0..self.staff.positions() {
+            if !self.staff.is_filled(i) {
+                continue;
+            }
+            out.paid_hours += self.staff.contract_hours[i] / 7.0;
+            out.training_hours += training_per_day;
+            let worked = self.staff.on_duty(i);
+            if worked {
+                let shift = self.staff.shift[i].hours();
+                floor_hours += shift;
+                busy += self.staff.busy_hours[i];
+                let overtime = self.staff.overtime_hours[i];
+                out.overtime_hours += overtime;
+                let utilisation = (self.staff.busy_hours[i] / shift).min(w.utilisation_cap);
+                let abuse = f64::from(self.staff.abuse[i]) * harm;
+                // Karasek / JD-R: demands raise exhaustion, control buffers.
+                let latitude = c.policy.latitude;
+                let pressure = 1.0 + c.policy.productivity_target;
+                // Hogreve et al.: past a point latitude burdens (role
+                // ambiguity), more so for staff with low growth need.
+                let strain = w.demand_weight
+                    * utilisation
+                    * pressure
+                    * (1.0 - w.control_buffer * latitude)
+                    + w.ambiguity_strain * latitude * latitude * (1.0 - self.profile.growth_need)
+                    + w.overtime_strain * overtime
+                    + w.abuse_strain * abuse;
+                let ex = &mut self.staff.exhaustion[i];
+                *ex += (strain.min(1.0) - *ex) / w.exhaustion_days;
+                let target = self.satisfaction_target(i);
+                let s = &mut self.staff.satisfaction[i];
+                *s += (target - *s) / w.satisfaction_days;
+            } else {
+                // A day off or a sick day rests.
+                self.staff.exhaustion[i] *= 1.0 - 1.0 / w.exhaustion_days;
+            }
+            // Learning by doing and by training: the share 1 - exp(-rate)
+            // of the gap closes, so any rate keeps skill in [0, 1].
+            let rate = f64::from(u8::from(worked)) / w.learning_days
+                + w.training_skill_gain * training_per_day;
+            self.staff.skill[i] += (1.0 - self.staff.skill[i]) * (1.0 - libm::exp(-rate));
+            // Quitting: exhaustion drives it; dissatisfaction only a little.
+            let hazard = quit_base
+                * libm::exp(
+                    w.quit_exhaustion * (self.staff.exhaustion[i] - w.exhaustion_reference)
+                        + w.quit_dissatisfaction * (0.5 - self.staff.satisfaction[i]),
+                );
+            if self.workforce_rng.chance(hazard) {
+                out.quits += 1.0;
+                self.staff.quit(i, w.hiring_delay_days);
+                if self.review.pending_closures > 0 {
+                    self.review.pending_closures -= 1;
+                    self.staff.open[i] = false;
+                }
+                continue;
+            }
+            out.headcount += 1.0;
+            out.satisfaction_sum += self.staff.satisfaction[i];
+            out.exhaustion_sum += self.staff.exhaustion[i];
+            let ex = self.staff.exhaustion[i];
+            self.staff.absent[i] = self.workforce_rng.chance(w.absence_rate * ex * ex);
+        }
+        out.floor_hours = floor_hours;
+        self.utilisation = if floor_hours > 0.0 {
+            busy / floor_hours
+        } else {
+            1.0
+        };
+        self.week_capacity += floor_hours * c.store.productive_share;
+    }
+
+    /// Under `follows_demand`, every `staffing_review_weeks`: the floor
+    /// hours the recent demand needs at the target utilisation, against the
+    /// planned hours; a part-time position is added (filled after the
+    /// hiring delay) or the next one to fall vacant is closed.
+    pub(super) fn review_staffing(&mut self) {
+        let p = &self.config.policy;
+        self.review.weeks += 1;
+        if p.staffing_rule != StaffingRule::FollowsDemand
+            || self.review.weeks < p.staffing_review_weeks
+        {
+            return;
+        }
+        let r = self.review;
+        self.review = StaffingReview {
+            pending_closures: r.pending_closures,
+            ..Default::default()
+        };
+        if r.served <= 0.0 {
+            return;
+        }
+        let hours_per_visit = r.service_hours / r.served;
+        let needed = r.visits / f64::from(r.weeks) * hours_per_visit / p.target_utilisation
+            + p.training_hours / 4.0 * self.staff.headcount() as f64;
+        let planned = self.staff.planned_hours();
+        let w = &self.config.workforce;
+        let part_time = w.part_time_hours * self.profile.staffing_ratio;
+        if needed > planned + 0.5 * part_time {
+            let delay = w.hiring_delay_days;
+            match (0..self.staff.positions()).find(|&i| !self.staff.open[i]) {
+                Some(i) => {
+                    self.staff.open[i] = true;
+                    self.staff.contract_hours[i] = part_time;
+                    self.staff.vacancy_days[i] = delay.max(f64::MIN_POSITIVE);
+                }
+                None => {
+                    self.staff.add_vacancy(part_time, delay);
+                }
+            }
+            self.review.pending_closures = 0;
+        } else if needed < planned - part_time && self.staff.headcount() > 1 {
+            // Close a vacancy now if there is one, else the next to fall
+            // vacant: nobody is laid off.
+            match (0..self.staff.positions())
+                .find(|&i| self.staff.open[i] && !self.staff.is_filled(i))
+            {
+                Some(i) => self.staff.open[i] = false,
+                None => self.review.pending_closures = 1,
+            }
+        } else {
+            self.review.pending_closures = 0;
+        }
+    }
+}
