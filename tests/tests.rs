@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod cli;
+mod configs;
 mod determinism;
 mod experiments;
 mod plot;

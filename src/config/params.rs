@@ -222,7 +222,7 @@ param_section! {
         unpredictability: f64 = 0.4; "0-1 index"; [0.0, 1.0];
         /// Pull of the online competitor: extra defection probability per
         /// visit for a customer with no loyalty.
-        online_pull: f64 = 0.01; "probability/visit"; [0.0, 1.0];
+        online_pull: f64 = 0.03; "probability/visit"; [0.0, 1.0];
         /// How much cheaper the online rival is (seed 003).
         online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
         /// Showrooming: relative loss of purchase probability per unit of
@@ -556,7 +556,7 @@ param_section! {
         /// is counted too).
         training_cost_per_hour: f64 = 30.0; "EUR/hour"; [0.0, 10_000.0];
         /// Rent, energy and other store costs that do not vary with sales.
-        fixed_costs_per_year: f64 = 100_000.0; "EUR/year"; [0.0, 1.0e9];
+        fixed_costs_per_year: f64 = 75_000.0; "EUR/year"; [0.0, 1.0e9];
         /// Yearly discount rate for the customer lifetime value.
         discount_rate: f64 = 0.1; "per year"; [0.0, 1.0];
     }

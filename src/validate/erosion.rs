@@ -55,7 +55,10 @@ pub fn config(size: Size, tau_up: f64) -> Config {
     c.market.households = 190.0 / c.market.acquisition_rate;
     c.simulation.burn_in_min_years = 0;
     c.simulation.burn_in_max_years = 0;
-    c.policy.staff = 30;
+    // Enough full-time staff for 190 orders of 1.08 hours a day; the
+    // productive share is then set to balance capacity (`equilibrium`).
+    c.policy.staff = 60;
+    c.policy.full_time_share = 1.0;
     // Customers wait for their order rather than leave.
     c.market.patience_minutes = 600.0;
     c.market.pulse_start_week = PULSE_START;
