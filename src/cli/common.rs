@@ -67,19 +67,6 @@ pub fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Re
 /// work down (a million would take minutes just to start).
 pub const MAX_THREADS_PER_CORE: usize = 4;
 
-/// A whole number with thousands grouped: `10,000`.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut s = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            s.push(',');
-        }
-        s.push(c);
-    }
-    s
-}
-
 /// The worker pool of `--threads N` (all cores without it). Every command
 /// with `--threads` goes through here, so 0 is refused in one place.
 pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
@@ -94,7 +81,7 @@ pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError>
         return Err(CliError::input(format!(
             "--threads: expected a whole number from 1 to {} ({MAX_THREADS_PER_CORE} per core \
              on this machine's {cores} cores), found {n}",
-            group(limit as u64)
+            effectchain::input::group(limit as u64)
         )));
     }
     let mut builder = rayon::ThreadPoolBuilder::new();

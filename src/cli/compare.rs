@@ -77,6 +77,16 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
         set_integer(&mut a, "--seed", "simulation.seed", seed)?;
     }
     let pool = build_pool(args.execution.threads)?;
+    for (config, path) in [(&a, &args.a), (&b, &args.b)] {
+        effectchain::input::check_memory(
+            config,
+            u64::from(a.simulation.replications),
+            pool.current_num_threads() as u64,
+            2,
+            &path.display().to_string(),
+        )
+        .map_err(|e| CliError::input(e.to_string()))?;
+    }
     let (label_a, label_b) = (stem(&args.a), stem(&args.b));
     let out = args
         .out

@@ -87,6 +87,14 @@ const HEADLINE: [(&str, &str); 15] = [
 pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     let config = load(args)?;
     let pool = build_pool(args.execution.threads)?;
+    effectchain::input::check_memory(
+        &config,
+        u64::from(config.simulation.replications),
+        pool.current_num_threads() as u64,
+        1,
+        &args.config.display().to_string(),
+    )
+    .map_err(|e| CliError::input(e.to_string()))?;
     let out = args
         .out
         .clone()
