@@ -8,5 +8,6 @@ mod cli;
 mod determinism;
 mod experiments;
 mod plot;
+mod safety;
 mod util;
 mod validation;

@@ -26,15 +26,15 @@ pub struct PlotArgs {
 
 /// Runs `effectchain plot`.
 pub fn execute(args: &PlotArgs) -> Result<(), CliError> {
+    // Plots are written into the folder: never while another process
+    // writes it (or is about to swap it into place).
+    let _lock = FolderLock::acquire(&args.dir).map_err(super::common::output_error)?;
     if !args.dir.is_dir() {
         return Err(CliError::input(format!(
             "`{}` is not a folder; give the output folder of a run, comparison, sweep or validation",
             args.dir.display()
         )));
     }
-    // Plots are written into the folder: never while another process
-    // writes it.
-    let _lock = FolderLock::acquire(&args.dir).map_err(super::common::output_error)?;
     let written = plot::render_folder_as(&args.dir, marker_kind(&args.dir)).map_err(|e| {
         if e.is_bad_input() {
             CliError::input(e.to_string())
