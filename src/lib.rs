@@ -49,6 +49,7 @@
 pub mod config;
 pub mod engine;
 pub mod experiment;
+pub mod input;
 pub mod model;
 pub mod output;
 pub mod plot;

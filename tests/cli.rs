@@ -64,6 +64,7 @@ fn run_writes_the_output_folder_and_prints_headline_kpis() {
         "{text}"
     );
     let mut expected: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+    expected.push(".effectchain.json".into());
     expected.sort();
     // Besides the results: plots (plot-*.png, plot-*.svg) and report.html,
     // drawn by default (tests/plot.rs covers them).
@@ -220,7 +221,7 @@ fn a_folder_that_is_not_an_output_folder_is_never_replaced() {
         .args(["run", "tiny.toml", "--out", "docs"])
         .output()
         .unwrap();
-    assert_one_line_error(&output, 2, &["docs", "manifest.json"]);
+    assert_one_line_error(&output, 2, &["docs", ".effectchain.json"]);
     assert_eq!(entries(&precious), ["thesis.tex"]);
     assert_eq!(entries(dir.path()), ["docs", "tiny.toml"]);
 }

@@ -530,7 +530,8 @@ fn validation_folder(parent: &Path) -> PathBuf {
     let files = output::validation::render(&outcomes, "reduced", &line).unwrap();
     let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     let out = parent.join("validation");
-    output::write_folder_atomically(&out, &refs).expect("the validation folder is written");
+    output::write_folder_atomically(&out, output::FolderKind::Validation, &refs)
+        .expect("the validation folder is written");
     out
 }
 
@@ -607,6 +608,7 @@ fn run_draws_plots_by_default_and_not_with_no_plots() {
     assert!(dir.path().join("with").join("plot-profit.svg").is_file());
     run(&["--no-plots"], "without");
     let mut expected: Vec<String> = output::FILES.iter().map(|s| s.to_string()).collect();
+    expected.push(output::MARKER_FILE.into());
     expected.sort();
     assert_eq!(entries(&dir.path().join("without")), expected);
 }

@@ -9,5 +9,6 @@ mod configs;
 mod determinism;
 mod experiments;
 mod plot;
+mod safety;
 mod util;
 mod validation;

@@ -1,9 +1,11 @@
 //! Helpers every subcommand shares: the worker pool, error mapping for
 //! output folders, overrides of whole-number keys, and numbers for people.
 
+use std::path::{Path, PathBuf};
+
 use clap::Args;
 use effectchain::config::{Config, ConfigError};
-use effectchain::output;
+use effectchain::output::{self, FolderKind, FolderLock};
 
 use super::CliError;
 
@@ -61,6 +63,10 @@ pub fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Re
         })
 }
 
+/// Most worker threads per core `--threads` accepts: more only slow the
+/// work down (a million would take minutes just to start).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
 /// The worker pool of `--threads N` (all cores without it). Every command
 /// with `--threads` goes through here, so 0 is refused in one place.
 pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
@@ -69,6 +75,15 @@ pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError>
             "--threads: expected at least 1 thread, found 0",
         ));
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let limit = cores.saturating_mul(MAX_THREADS_PER_CORE);
+    if let Some(n) = threads.filter(|&n| n > limit) {
+        return Err(CliError::input(format!(
+            "--threads: expected a whole number from 1 to {} ({MAX_THREADS_PER_CORE} per core \
+             on this machine's {cores} cores), found {n}",
+            effectchain::input::group(limit as u64)
+        )));
+    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);
@@ -76,6 +91,44 @@ pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError>
     builder
         .build()
         .map_err(|e| CliError::failure(format!("cannot start the worker threads: {e}")))
+}
+
+/// Locks output folder `out` for the rest of the command and checks that
+/// it may be written as a folder of `kind`; leftovers of an interrupted
+/// earlier run to that path are removed and reported on stderr.
+pub fn open_target(out: &Path, kind: FolderKind) -> Result<FolderLock, CliError> {
+    let lock = FolderLock::acquire(out).map_err(output_error)?;
+    let target = output::check_target(&lock, kind).map_err(output_error)?;
+    for path in &target.removed {
+        eprintln!(
+            "effectchain: removed `{}`, left over from an interrupted run",
+            path.display()
+        );
+    }
+    Ok(lock)
+}
+
+/// Writes `files` as the folder of `lock` (a folder of `kind`): staged
+/// next to it, plots and report drawn into the staged folder unless
+/// `no_plots`, then swapped into place, so the folder is always complete
+/// and from one run. Returns the report's path, or the plot failure (the
+/// results are in place either way) for the caller to report after its
+/// summary.
+pub fn write_output(
+    lock: &FolderLock,
+    kind: FolderKind,
+    files: &[(&str, Vec<u8>)],
+    no_plots: bool,
+) -> Result<Option<Result<PathBuf, CliError>>, CliError> {
+    let staged = output::stage(lock, kind, files).map_err(output_error)?;
+    let out = lock.out();
+    let plots = (!no_plots).then(|| {
+        effectchain::plot::render_folder(staged.dir())
+            .map(|_| out.join(effectchain::plot::REPORT_FILE))
+            .map_err(|e| super::plot::plot_failure(out, &e))
+    });
+    staged.commit().map_err(output_error)?;
+    Ok(plots)
 }
 
 pub fn output_error(e: output::OutputError) -> CliError {

@@ -8,9 +8,11 @@ use clap::Args;
 use effectchain::config::Config;
 use effectchain::engine::KPI_DEFS;
 use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
-use effectchain::output::{self, comparison};
+use effectchain::output::{comparison, FolderKind};
 
-use super::common::{build_pool, human, output_error, set_integer, Execution};
+use super::common::{
+    build_pool, human, open_target, output_error, set_integer, write_output, Execution,
+};
 use super::progress::Progress;
 use super::CliError;
 
@@ -75,12 +77,22 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
         set_integer(&mut a, "--seed", "simulation.seed", seed)?;
     }
     let pool = build_pool(args.execution.threads)?;
+    for (config, path) in [(&a, &args.a), (&b, &args.b)] {
+        effectchain::input::check_memory(
+            config,
+            u64::from(a.simulation.replications),
+            pool.current_num_threads() as u64,
+            2,
+            &path.display().to_string(),
+        )
+        .map_err(|e| CliError::input(e.to_string()))?;
+    }
     let (label_a, label_b) = (stem(&args.a), stem(&args.b));
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("compare-{label_a}-vs-{label_b}")));
-    output::check_target(&out).map_err(output_error)?;
+    let lock = open_target(&out, FolderKind::Comparison)?;
 
     let seed = a.simulation.seed;
     let replications = a.simulation.replications;
@@ -114,10 +126,14 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
         command_line.extend(["--out".into(), o.display().to_string()]);
     }
     let files = comparison::render(&runs, &side_a, &side_b, &command_line).map_err(output_error)?;
-    output::write_folder_atomically(&out, &files).map_err(output_error)?;
     // The results are safe on disk; a plot failure prints the report first
     // and then fails with exit code 1.
-    let plots = (!args.execution.no_plots).then(|| super::plot::render_results(&out));
+    let plots = write_output(
+        &lock,
+        FolderKind::Comparison,
+        &files,
+        args.execution.no_plots,
+    )?;
     let mut text = report(&runs, &side_a, &side_b, &out);
     if let Some(Ok(report_path)) = &plots {
         text.push_str(&format!("Report: {}\n", report_path.display()));

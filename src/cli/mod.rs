@@ -263,12 +263,16 @@ fn clap_message(e: &clap::Error) -> String {
 }
 
 /// Joins the lines of a message so every error stays one line.
+/// Control characters and escape sequences from the input are escaped and
+/// an overlong message is cut ([`effectchain::input::clean_message`]).
 fn one_line(s: &str) -> String {
-    s.lines()
+    let joined = s
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    effectchain::input::clean_message(&joined)
 }
 
 #[cfg(test)]

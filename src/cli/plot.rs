@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use effectchain::output::{owner, FolderKind, FolderLock};
 use effectchain::plot::{self, PlotError};
 
 use super::CliError;
@@ -25,13 +26,16 @@ pub struct PlotArgs {
 
 /// Runs `effectchain plot`.
 pub fn execute(args: &PlotArgs) -> Result<(), CliError> {
+    // Plots are written into the folder: never while another process
+    // writes it (or is about to swap it into place).
+    let _lock = FolderLock::acquire(&args.dir).map_err(super::common::output_error)?;
     if !args.dir.is_dir() {
         return Err(CliError::input(format!(
             "`{}` is not a folder; give the output folder of a run, comparison, sweep or validation",
             args.dir.display()
         )));
     }
-    let written = plot::render_folder(&args.dir).map_err(|e| {
+    let written = plot::render_folder_as(&args.dir, marker_kind(&args.dir)).map_err(|e| {
         if e.is_bad_input() {
             CliError::input(e.to_string())
         } else {
@@ -52,14 +56,27 @@ pub fn execute(args: &PlotArgs) -> Result<(), CliError> {
 /// written, returning the report's path. A failure is an error of kind
 /// `Failure` (exit code 1) whose message says the results are safe.
 pub fn render_results(out: &Path) -> Result<PathBuf, CliError> {
-    plot::render_folder(out)
+    plot::render_folder_as(out, marker_kind(out))
         .map(|_| out.join(plot::REPORT_FILE))
-        .map_err(|e: PlotError| {
-            CliError::failure(format!(
-                "the results are complete in `{}`, but the plots failed: {e} \
-                 (retry with `effectchain plot {}`)",
-                out.display(),
-                out.display()
-            ))
-        })
+        .map_err(|e| plot_failure(out, &e))
+}
+
+/// The error of plots that failed after the results of `out` were written.
+pub fn plot_failure(out: &Path, e: &PlotError) -> CliError {
+    CliError::failure(format!(
+        "the results are complete in `{}`, but the plots failed: {e} \
+         (retry with `effectchain plot {}`)",
+        out.display(),
+        out.display()
+    ))
+}
+
+/// What the ownership marker of `dir` says it holds, as a plot kind.
+fn marker_kind(dir: &Path) -> Option<plot::Kind> {
+    owner::read_marker(dir).map(|k| match k {
+        FolderKind::Run => plot::Kind::Run,
+        FolderKind::Comparison => plot::Kind::Compare,
+        FolderKind::Sweep | FolderKind::Shard => plot::Kind::Sweep,
+        FolderKind::Validation => plot::Kind::Validation,
+    })
 }

@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use effectchain::config::Config;
 use effectchain::experiment::{self, RunResults};
-use effectchain::output::{self, RunInfo};
+use effectchain::output::{self, FolderKind, RunInfo};
 
-use super::common::{build_pool, human, output_error, set_integer, Execution};
+use super::common::{
+    build_pool, human, open_target, output_error, set_integer, write_output, Execution,
+};
 use super::progress::Progress;
 use super::CliError;
 
@@ -90,11 +92,19 @@ const HEADLINE: [(&str, &str); 20] = [
 pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     let config = load(args)?;
     let pool = build_pool(args.execution.threads)?;
+    effectchain::input::check_memory(
+        &config,
+        u64::from(config.simulation.replications),
+        pool.current_num_threads() as u64,
+        1,
+        &args.config.display().to_string(),
+    )
+    .map_err(|e| CliError::input(e.to_string()))?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| default_out(&args.config));
-    output::check_target(&out).map_err(output_error)?;
+    let lock = open_target(&out, FolderKind::Run)?;
 
     let replications = u64::from(config.simulation.replications);
     let progress = Progress::new(replications, args.execution.quiet);
@@ -107,10 +117,10 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
         config_path: Some(&args.config),
         command_line: &command_line,
     };
-    output::write_run(&out, &results, &info).map_err(output_error)?;
+    let files = output::render(&results, &info).map_err(output_error)?;
     // The results are safe on disk; a plot failure prints the KPIs first
     // and then fails with exit code 1.
-    let plots = (!args.execution.no_plots).then(|| super::plot::render_results(&out));
+    let plots = write_output(&lock, FolderKind::Run, &files, args.execution.no_plots)?;
     let mut text = report(&config, &results, &out);
     if let Some(Ok(report_path)) = &plots {
         text.push_str(&format!("Report: {}\n", report_path.display()));

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use effectchain::experiment::sweep::{Analysis, Shard, Sweep};
 use effectchain::output::sweep::{self as files, SweepWriter};
+use effectchain::output::FolderLock;
 
 use super::common::{build_pool, human, output_error, Execution};
 use super::progress::Progress;
@@ -111,7 +112,8 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
             base.join(format!("shard-{}-of-{}", shard.index, shard.count))
         }
     });
-    let opened = SweepWriter::open(&out, &sweep, shard, args.resume).map_err(output_error)?;
+    let lock = FolderLock::acquire(&out).map_err(output_error)?;
+    let opened = SweepWriter::open(&lock, &sweep, shard, args.resume).map_err(output_error)?;
     let total = sweep.points();
     let mut done = opened.done.into_iter().peekable();
     let todo: Vec<u64> = shard
@@ -140,7 +142,16 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
             "{e} (finished points are kept: rerun with --resume)"
         ))
     })?;
-    writer.finish(&sweep, shard).map_err(output_error)?;
+    writer.finish(&sweep, shard).map_err(|e| {
+        if e.is_bad_path() {
+            output_error(e)
+        } else {
+            CliError::failure(format!(
+                "{e}; every finished point is kept in {}: free some disk space and rerun with --resume",
+                files::PARTIAL_FILE
+            ))
+        }
+    })?;
     let mut report = format!(
         "{} points x {} replications{}; {} run now, {} resumed\n",
         in_shard,
@@ -183,7 +194,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     });
-    let state = files::merge(&out, &args.shards, sweep.as_ref()).map_err(output_error)?;
+    let lock = FolderLock::acquire(&out).map_err(output_error)?;
+    let state = files::merge(&lock, &args.shards, sweep.as_ref()).map_err(output_error)?;
     let mut report = format!(
         "merged {} shards: {} points\n",
         args.shards.len(),

@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use effectchain::output::{self, validation};
+use effectchain::output::{validation, FolderKind};
 use effectchain::validate::{Outcome, Size, EXPERIMENTS};
 
-use super::common::{build_pool, output_error};
+use super::common::{build_pool, open_target, output_error, write_output};
 use super::CliError;
 
 /// Arguments of `effectchain validate`.
@@ -70,7 +70,7 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/validation"));
-    output::check_target(&out).map_err(output_error)?;
+    let lock = open_target(&out, FolderKind::Validation)?;
     let size = if args.reduced {
         Size::Reduced
     } else {
@@ -95,8 +95,7 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
     )
     .map_err(output_error)?;
     let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    output::write_folder_atomically(&out, &refs).map_err(output_error)?;
-    let plots = (!args.no_plots).then(|| super::plot::render_results(&out));
+    let plots = write_output(&lock, FolderKind::Validation, &refs, args.no_plots)?;
     let mut text = table(&outcomes);
     text.push_str(&format!("\nOutput: {}\n", out.display()));
     if let Some(Ok(report)) = &plots {

@@ -72,30 +72,13 @@ impl Config {
     /// Reads, parses and validates a config file.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            origin: origin.clone(),
-            key: None,
-            position: None,
-            message: format!("cannot read the config file: {e}"),
-        })?;
+        let text = crate::input::read_text(path, "config file")?;
         Config::from_toml_str(&text, &origin)
     }
 
     /// Parses and validates TOML text; `origin` names it in errors.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        let deserializer = toml::Deserializer::new(text);
-        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let position = inner.span().map(|span| line_col(text, span.start));
-            let key = (!path.is_empty() && path != ".").then_some(path);
-            ConfigError {
-                origin: origin.to_string(),
-                key,
-                position,
-                message: one_line(inner.message()),
-            }
-        })?;
+        let config: Config = crate::input::parse_toml(text, origin, &crate::input::config_range)?;
         config.validate().map_err(|mut e| {
             e.origin = origin.to_string();
             if let Some(key) = &e.key {
@@ -384,14 +367,6 @@ fn fmt_num(v: f64) -> String {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// Finds where `section.key` is assigned, for range errors (the parser has

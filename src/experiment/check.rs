@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
 use crate::engine::KPI_DEFS;
+use crate::input;
 
 use super::run;
 
@@ -94,21 +95,53 @@ fn error(file: &Path, key: Option<&str>, message: String) -> ConfigError {
 }
 
 /// Reads a golden file.
+///
+/// Errors name the file, line:column and dotted key; counts are bounded
+/// (see [`crate::input`]) and expectations must be finite.
 pub fn load(file: &Path) -> Result<Golden, ConfigError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| error(file, None, format!("cannot read the golden file: {e}")))?;
-    let golden: Golden = toml::from_str(&text).map_err(|e| {
-        error(
-            file,
-            None,
-            e.message().split_whitespace().collect::<Vec<_>>().join(" "),
-        )
-    })?;
-    if golden.replications == 0 {
+    let text = input::read_text(file, "golden file")?;
+    validate(file, &text).map_err(|mut e| {
+        if e.position.is_none() {
+            if let Some(key) = &e.key {
+                e.position = input::find_key(&text, key);
+            }
+        }
+        e
+    })
+}
+
+/// The valid range in words of a golden file's keys.
+fn golden_range(key: &str) -> Option<String> {
+    match key {
+        "replications" => Some("a whole number from 1 to 1,000,000".into()),
+        "seed" => Some("a whole number from 0 to 9,223,372,036,854,775,807".into()),
+        "tolerance" => Some("a positive number (standard errors)".into()),
+        k if k.ends_with(".mean") => Some("a finite number".into()),
+        k if k.ends_with(".sd") => Some("a finite number, 0 or more".into()),
+        _ => None,
+    }
+}
+
+fn validate(file: &Path, text: &str) -> Result<Golden, ConfigError> {
+    let golden: Golden = input::parse_toml(text, &file.display().to_string(), &golden_range)?;
+    if golden.replications == 0 || u64::from(golden.replications) > input::MAX_REPLICATIONS {
         return Err(error(
             file,
             Some("replications"),
-            "expected at least 1, found 0".into(),
+            format!(
+                "expected a whole number from 1 to 1,000,000, found {}",
+                golden.replications
+            ),
+        ));
+    }
+    if golden.seed > i64::MAX as u64 {
+        return Err(error(
+            file,
+            Some("seed"),
+            format!(
+                "expected a whole number from 0 to 9,223,372,036,854,775,807, found {}",
+                golden.seed
+            ),
         ));
     }
     if let Some(t) = golden.tolerance {
@@ -116,16 +149,49 @@ pub fn load(file: &Path) -> Result<Golden, ConfigError> {
             return Err(error(
                 file,
                 Some("tolerance"),
-                format!("expected a positive number, found {t}"),
+                format!("expected a positive number (standard errors), found {t}"),
             ));
         }
     }
-    for name in golden.expected.keys() {
+    for key in golden.overrides.keys() {
+        if key == "simulation.seed" || key == "simulation.replications" {
+            return Err(error(
+                file,
+                Some(&format!("overrides.\"{key}\"")),
+                format!(
+                    "`{key}` cannot be overridden: the golden file sets it (top-level `seed` and \
+                     `replications`)"
+                ),
+            ));
+        }
+    }
+    for (name, expected) in &golden.expected {
         if !KPI_DEFS.iter().any(|d| d.name == name) {
             return Err(error(
                 file,
                 Some(&format!("expected.{name}")),
-                "unknown KPI".into(),
+                "unknown KPI (see the KPI list in docs/MODEL.md)".into(),
+            ));
+        }
+        if !expected.mean.is_finite() {
+            return Err(error(
+                file,
+                Some(&format!("expected.{name}.mean")),
+                format!(
+                    "expected a finite number, found {} (a check against it could never fail); \
+                     rerun `effectchain check --bless`",
+                    expected.mean
+                ),
+            ));
+        }
+        if !(expected.sd.is_finite() && expected.sd >= 0.0) {
+            return Err(error(
+                file,
+                Some(&format!("expected.{name}.sd")),
+                format!(
+                    "expected a finite number, 0 or more, found {}; rerun `effectchain check --bless`",
+                    expected.sd
+                ),
             ));
         }
     }
@@ -145,6 +211,14 @@ pub fn config_of(file: &Path, golden: &Golden) -> Result<Config, ConfigError> {
     }
     config.simulation.seed = golden.seed;
     config.simulation.replications = golden.replications;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    input::check_memory(
+        &config,
+        u64::from(golden.replications),
+        cores,
+        1,
+        &file.display().to_string(),
+    )?;
     Ok(config)
 }
 

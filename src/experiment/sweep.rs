@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
 use crate::engine::{run_replication, Replication, KPI_DEFS};
+use crate::input;
 use crate::rng::{Purpose, Stream};
 
 use super::stats::Stats;
@@ -135,6 +136,40 @@ fn err(file: &Path, key: Option<String>, message: String) -> ConfigError {
     }
 }
 
+/// Keys a sweep sets itself, which its points may not vary.
+const CONTROLLED: [&str; 2] = ["simulation.seed", "simulation.replications"];
+
+/// Config keys that decide a run's memory.
+const MEMORY_KEYS: [&str; 5] = [
+    "chain.stores",
+    "policy.staff",
+    "store.initial_customers",
+    "market.new_customers_per_day",
+    "simulation.days",
+];
+
+const REPLICATIONS_RANGE: &str = "a whole number from 1 to 1,000,000";
+const SEED_RANGE: &str = "a whole number from 0 to 9,223,372,036,854,775,807";
+
+fn points_range() -> String {
+    format!("a whole number from 1 to {}", input::group(MAX_POINTS))
+}
+
+/// The valid range in words of a sweep file's own keys.
+fn sweep_range(key: &str) -> Option<String> {
+    if key == "replications" {
+        Some(REPLICATIONS_RANGE.into())
+    } else if key == "seed" {
+        Some(SEED_RANGE.into())
+    } else if key == "samples" || key.ends_with(".steps") {
+        Some(points_range())
+    } else if key.ends_with(".from") || key.ends_with(".to") || key.contains(".values") {
+        Some("a number".into())
+    } else {
+        None
+    }
+}
+
 /// FNV-1a, 64 bit: a stable digest (std's hashers are not stable).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -147,40 +182,123 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 impl Sweep {
     /// Reads and validates a sweep file.
+    ///
+    /// Every count is checked against its limit before anything is
+    /// allocated (see [`crate::input`]); errors name the file, line:column
+    /// and dotted key.
     pub fn from_file(file: &Path) -> Result<Sweep, ConfigError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| err(file, None, format!("cannot read the sweep file: {e}")))?;
-        let raw: RawSweep = {
-            let de = toml::Deserializer::new(&text);
-            serde_path_to_error::deserialize(de).map_err(|e| {
-                let key = e.path().to_string();
-                let inner = e.into_inner();
-                err(
-                    file,
-                    (!key.is_empty() && key != ".").then_some(key),
-                    inner
-                        .message()
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                )
-            })?
-        };
+        let text = input::read_text(file, "sweep file")?;
+        let origin = file.display().to_string();
+        Sweep::parse(file, &text).map_err(|mut e| {
+            if e.origin == origin && e.position.is_none() {
+                if let Some(key) = &e.key {
+                    e.position = input::find_key(&text, key);
+                }
+            }
+            e
+        })
+    }
+
+    fn parse(file: &Path, text: &str) -> Result<Sweep, ConfigError> {
+        let raw: RawSweep = input::parse_toml(text, &file.display().to_string(), &sweep_range)?;
         let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
-        let base_text = std::fs::read_to_string(&base_path).map_err(|e| {
+        if let (Ok(a), Ok(b)) = (base_path.canonicalize(), file.canonicalize()) {
+            if a == b {
+                return Err(err(
+                    file,
+                    Some("base".into()),
+                    "names this sweep file itself; expected the scenario config the sweep varies"
+                        .into(),
+                ));
+            }
+        }
+        let base_text = input::read_text(&base_path, "base config").map_err(|e| {
             err(
                 file,
                 Some("base".into()),
-                format!("cannot read base config `{}`: {e}", base_path.display()),
+                format!(
+                    "cannot use base config `{}`: {}",
+                    base_path.display(),
+                    e.message
+                ),
             )
         })?;
         let base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
-        if raw.replications == 0 {
+        if raw.replications == 0 || u64::from(raw.replications) > input::MAX_REPLICATIONS {
             return Err(err(
                 file,
                 Some("replications".into()),
-                "expected at least 1, found 0".into(),
+                format!("expected {REPLICATIONS_RANGE}, found {}", raw.replications),
             ));
+        }
+        if let Some(seed) = raw.seed.filter(|s| *s > i64::MAX as u64) {
+            return Err(err(
+                file,
+                Some("seed".into()),
+                format!("expected {SEED_RANGE}, found {seed}"),
+            ));
+        }
+        let lhs = raw.design == "latin_hypercube";
+        if raw.samples.is_some() && !lhs {
+            return Err(err(
+                file,
+                Some("samples".into()),
+                format!(
+                    "is used only by design = \"latin_hypercube\", and this sweep's design is `{}`; \
+                     remove it",
+                    input::quote(&raw.design)
+                ),
+            ));
+        }
+        if !raw.points.is_empty() && raw.design != "list" {
+            return Err(err(
+                file,
+                Some("points".into()),
+                format!(
+                    "is used only by design = \"list\", and this sweep's design is `{}`; remove it",
+                    input::quote(&raw.design)
+                ),
+            ));
+        }
+        if raw.design == "list" && !raw.parameters.is_empty() {
+            return Err(err(
+                file,
+                Some("parameters".into()),
+                "a list design takes its keys from `[[points]]`; remove `[parameters]`".into(),
+            ));
+        }
+        if let Some(samples) = raw.samples {
+            if samples == 0 || samples > MAX_POINTS {
+                return Err(err(
+                    file,
+                    Some("samples".into()),
+                    format!("expected {}, found {samples}", points_range()),
+                ));
+            }
+        }
+        for key in raw
+            .parameters
+            .keys()
+            .map(|k| (k, "parameters"))
+            .chain(
+                raw.points
+                    .first()
+                    .into_iter()
+                    .flat_map(|p| p.keys().map(|k| (k, "points"))),
+            )
+            .chain(raw.baseline.keys().map(|k| (k, "baseline")))
+        {
+            if CONTROLLED.contains(&key.0.as_str()) {
+                return Err(err(
+                    file,
+                    Some(format!("{}.\"{}\"", key.1, key.0)),
+                    format!(
+                        "`{}` cannot be varied: the sweep sets it for every point (top-level `seed` \
+                         and `replications`)",
+                        key.0
+                    ),
+                ));
+            }
         }
         let kpis = match raw.kpis {
             Some(list) if list.is_empty() => {
@@ -193,12 +311,22 @@ impl Sweep {
             Some(list) => list,
             None => DEFAULT_KPIS.iter().map(|s| s.to_string()).collect(),
         };
-        for name in &kpis {
+        for (i, name) in kpis.iter().enumerate() {
             if !KPI_DEFS.iter().any(|d| d.name == name) {
                 return Err(err(
                     file,
                     Some("kpis".into()),
-                    format!("unknown KPI `{name}` (see the KPI list in docs/MODEL.md)"),
+                    format!(
+                        "unknown KPI `{}` (see the KPI list in docs/MODEL.md)",
+                        input::quote(name)
+                    ),
+                ));
+            }
+            if kpis[..i].contains(name) {
+                return Err(err(
+                    file,
+                    Some("kpis".into()),
+                    format!("`{name}` is listed twice; list each KPI once"),
                 ));
             }
         }
@@ -208,6 +336,38 @@ impl Sweep {
             .map(|p| (p.path(), p.integer))
             .collect();
         let key_of = |path: &str| format!("parameters.\"{path}\"");
+        for (path, p) in &raw.parameters {
+            if let Some(steps) = p.steps.filter(|s| *s == 0 || *s > MAX_POINTS) {
+                return Err(err(
+                    file,
+                    Some(format!("{}.steps", key_of(path))),
+                    format!("expected {}, found {steps}", points_range()),
+                ));
+            }
+        }
+        // The grid's size from the counts alone, before any value is made.
+        if raw.design == "grid" {
+            let n = raw
+                .parameters
+                .values()
+                .map(|p| {
+                    p.values
+                        .as_ref()
+                        .map_or(p.steps.unwrap_or(1), |v| v.len() as u64)
+                })
+                .fold(1u64, |a, b| a.saturating_mul(b.max(1)));
+            if n > MAX_POINTS {
+                return Err(err(
+                    file,
+                    Some("parameters".into()),
+                    format!(
+                        "{} points is more than the {} allowed; use fewer values or steps",
+                        input::group(n),
+                        input::group(MAX_POINTS)
+                    ),
+                ));
+            }
+        }
         let mut parameters = Vec::new();
         for (path, p) in &raw.parameters {
             let Some(&integer) = integer_keys.get(path) else {
@@ -217,7 +377,31 @@ impl Sweep {
                     "not a numeric config key".into(),
                 ));
             };
-            let lhs = raw.design == "latin_hypercube";
+            if let Some(values) = &p.values {
+                if integer {
+                    if let Some(v) = values.iter().find(|v| v.fract() != 0.0 || !v.is_finite()) {
+                        return Err(err(
+                            file,
+                            Some(format!("{}.values", key_of(path))),
+                            format!(
+                                "`{path}` takes whole numbers, found {v}; give whole numbers only"
+                            ),
+                        ));
+                    }
+                }
+                if let Some(v) = values.iter().enumerate().find_map(|(i, v)| {
+                    values[..i]
+                        .iter()
+                        .any(|w| w.to_bits() == v.to_bits())
+                        .then_some(v)
+                }) {
+                    return Err(err(
+                        file,
+                        Some(format!("{}.values", key_of(path))),
+                        format!("{v} is listed twice; list each value once"),
+                    ));
+                }
+            }
             let values = match (&p.values, p.from, p.to, p.steps) {
                 // A Latin hypercube samples a range; a grid or list takes values.
                 (None, Some(from), Some(to), None) if lhs => vec![from, to],
@@ -247,12 +431,26 @@ impl Sweep {
                         .into(),
                 )),
             };
-            // Whole-number keys take rounded values, and are checked as run.
+            // Whole-number keys take rounded values (a range in steps), and
+            // are checked as run; two steps may not round to one value.
             let values: Vec<f64> = if integer {
                 values.iter().map(|v| v.round()).collect()
             } else {
                 values
             };
+            if !lhs {
+                if let Some(w) = values.windows(2).find(|w| w[0] == w[1]) {
+                    return Err(err(
+                        file,
+                        Some(format!("{}.steps", key_of(path))),
+                        format!(
+                            "two steps give the same value {} (`{path}` takes whole numbers); \
+                             use fewer steps",
+                            w[0]
+                        ),
+                    ));
+                }
+            }
             for v in &values {
                 let mut probe = base.clone();
                 probe
@@ -268,11 +466,11 @@ impl Sweep {
         let design = match raw.design.as_str() {
             "grid" => Design::Grid,
             "latin_hypercube" => Design::LatinHypercube {
-                samples: raw.samples.filter(|s| *s >= 1).ok_or_else(|| {
+                samples: raw.samples.ok_or_else(|| {
                     err(
                         file,
                         Some("samples".into()),
-                        "a Latin hypercube needs `samples >= 1`".into(),
+                        format!("a Latin hypercube needs `samples`: {}", points_range()),
                     )
                 })?,
             },
@@ -313,6 +511,15 @@ impl Sweep {
                             "every point must set the same keys as the first".into(),
                         ));
                     }
+                    for ((name, v), p) in point.iter().zip(&parameters) {
+                        if p.integer && v.fract() != 0.0 {
+                            return Err(err(
+                                file,
+                                Some(format!("points[{i}].\"{name}\"")),
+                                format!("`{name}` takes whole numbers, found {v}"),
+                            ));
+                        }
+                    }
                     rows.push(point.values().copied().collect());
                 }
                 Design::List(rows)
@@ -321,7 +528,10 @@ impl Sweep {
                 return Err(err(
                     file,
                     Some("design".into()),
-                    format!("expected `grid`, `latin_hypercube` or `list`, found `{other}`"),
+                    format!(
+                        "expected `grid`, `latin_hypercube` or `list`, found `{}`",
+                        input::quote(other)
+                    ),
                 ))
             }
         };
@@ -360,9 +570,14 @@ impl Sweep {
             return Err(err(
                 file,
                 Some("parameters".into()),
-                format!("{n} points is more than the {MAX_POINTS} allowed"),
+                format!(
+                    "{} points is more than the {} allowed; use fewer values or steps",
+                    input::group(n),
+                    input::group(MAX_POINTS)
+                ),
             ));
         }
+        sweep.check_memory(file)?;
         if let Design::LatinHypercube { samples } = sweep.design {
             // One stratum permutation per parameter, from a stream of its own.
             let mut rng = Stream::new(seed, 0, 0, Purpose::Design);
@@ -390,6 +605,39 @@ impl Sweep {
             }
         }
         Ok(sweep)
+    }
+
+    /// Refuses a sweep whose largest point would need more memory than
+    /// allowed: the largest value of every parameter that decides memory,
+    /// together (and every point of a list).
+    fn check_memory(&self, file: &Path) -> Result<(), ConfigError> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        let sides = if self.baseline.is_empty() { 1 } else { 2 };
+        let replications = u64::from(self.replications);
+        let check = |config: &Config| {
+            crate::input::check_memory(config, replications, cores, sides, "")
+                .map_err(|e| err(file, None, format!("at its largest point, {}", e.message)))
+        };
+        match &self.design {
+            Design::List(rows) => {
+                for row in rows {
+                    if let Ok((config, _)) = self.configs(row) {
+                        check(&config)?;
+                    }
+                }
+            }
+            _ => {
+                let mut worst = self.base.clone();
+                for p in &self.parameters {
+                    if MEMORY_KEYS.contains(&p.path.as_str()) {
+                        let max = p.values.iter().copied().fold(f64::MIN, f64::max);
+                        let _ = worst.set(&p.path, toml::Value::Float(max));
+                    }
+                }
+                check(&worst)?;
+            }
+        }
+        Ok(())
     }
 
     fn grid_size(&self) -> u64 {

@@ -3,11 +3,14 @@
 //!
 //! One file per format renders bytes in memory ([`csv`] for `daily.csv` and
 //! `replications.csv`, [`json`] for `summary.json` and `manifest.json`);
-//! this module owns the folder. Everything is first written into a sibling
-//! temporary folder `<out>.partial-<pid>`; only when every file is complete
-//! does a previous `<out>` move aside and the temporary folder take its
-//! place. On any error the temporary folder is removed, so a reader never
-//! sees a half-written output folder.
+//! this module owns the folder. The folder is locked first ([`owner`]: one
+//! writer per folder), then everything is written into a sibling temporary
+//! folder `<out>.partial-<pid>`, marker first ([`MARKER_FILE`]); the caller
+//! may draw plots into it ([`Staged::dir`]); only when every file is
+//! complete does a previous `<out>` of the same kind move aside and the
+//! temporary folder take its place. On any error the temporary folder is
+//! removed, so a reader never sees a half-written output folder; a folder
+//! effectchain did not write, or one of another kind, is never touched.
 //!
 //! Every file is a function of (config, seed, command line, config path):
 //! no timestamps, thread counts or host names are recorded, so two runs of
@@ -19,16 +22,18 @@
 pub mod comparison;
 pub mod csv;
 pub mod json;
+pub mod owner;
 pub mod sweep;
 pub mod validation;
 
-use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::experiment::RunResults;
+
+pub use owner::{Existing, FolderKind, FolderLock, MARKER_FILE};
 
 /// Name of the generator recorded in manifests.
 pub const RNG_NAME: &str = "ChaCha8 (rand_chacha 0.9)";
@@ -72,16 +77,43 @@ pub enum OutputError {
         /// The underlying error.
         source: io::Error,
     },
-    /// The target exists and does not look like an earlier output folder,
-    /// so it is not replaced (it might be a user's folder or file).
+    /// A file the command had to read (given by the user) cannot be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The target exists and is not an effectchain folder of the command's
+    /// kind, so it is neither written into nor replaced.
     #[error(
-        "refusing to replace `{}`: it exists and is not an effectchain output folder \
-         (no {MANIFEST_FILE}); choose another output folder",
-        path.display()
+        "refusing to write `{}`: it is {what}, and `effectchain {}` writes only its own {} \
+         folders; choose another output folder",
+        path.display(),
+        kind.command(),
+        kind.name()
     )]
-    NotAnOutputFolder {
+    NotOurs {
         /// The existing path.
         path: PathBuf,
+        /// The kind of folder the command writes.
+        kind: FolderKind,
+        /// What the path is.
+        what: String,
+    },
+    /// Another process holds the folder's lock.
+    #[error(
+        "`{}` is being written by another effectchain process ({}); wait for it to finish \
+         or choose another output folder",
+        path.display(),
+        pid.map_or_else(|| "pid unknown".to_string(), |p| format!("pid {p}"))
+    )]
+    Locked {
+        /// The output folder.
+        path: PathBuf,
+        /// The holder's process id, when it could be read.
+        pid: Option<u32>,
     },
     /// The target path cannot name a folder (such as `/` or `..`).
     #[error("cannot use `{}` as an output folder: it has no final folder name", path.display())]
@@ -114,7 +146,9 @@ impl OutputError {
     pub fn is_bad_path(&self) -> bool {
         matches!(
             self,
-            OutputError::NotAnOutputFolder { .. }
+            OutputError::NotOurs { .. }
+                | OutputError::Locked { .. }
+                | OutputError::Read { .. }
                 | OutputError::BadPath { .. }
                 | OutputError::Sweep { .. }
         )
@@ -137,136 +171,159 @@ pub fn render(
 
 /// Writes all output files of a run into the folder `out`, atomically:
 /// `out` either keeps its previous contents or holds the complete new set.
-///
-/// A previous `out` is replaced only if it is an earlier output folder
-/// (it holds a `manifest.json`) or is empty; anything else is refused with
-/// [`OutputError::NotAnOutputFolder`] before anything is written. Missing
-/// parent folders are created.
+/// See [`write_folder_atomically`].
 pub fn write_run(out: &Path, results: &RunResults, info: &RunInfo<'_>) -> Result<(), OutputError> {
     let files = render(results, info)?;
-    write_folder_atomically(out, &files)
+    write_folder_atomically(out, FolderKind::Run, &files)
 }
 
-/// Writes `files` (name, contents) as the only files of folder `out`,
-/// replacing a previous output folder there. See [`write_run`].
-pub fn write_folder_atomically(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
-    let (parent, name) = split(out)?;
-    let out = &parent.join(&name);
-    let previous = check_replaceable(out)?;
+/// Writes `files` (name, contents) as the only files of folder `out`, a
+/// folder of `kind`, replacing a previous folder of that kind there: locks
+/// `out`, checks it ([`check_target`]), stages the files and swaps them in.
+/// Anything at `out` that is not an empty folder or an effectchain folder
+/// of `kind` is refused before anything is written. Missing parent folders
+/// are created.
+pub fn write_folder_atomically(
+    out: &Path,
+    kind: FolderKind,
+    files: &[(&str, Vec<u8>)],
+) -> Result<(), OutputError> {
+    let lock = FolderLock::acquire(out)?;
+    check_target(&lock, kind)?;
+    let staged = stage(&lock, kind, files)?;
+    staged.commit()
+}
+
+/// What [`check_target`] found and did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// What the output path holds now.
+    pub existing: Existing,
+    /// Leftovers of interrupted swaps that were removed.
+    pub removed: Vec<PathBuf>,
+}
+
+/// Checks, before a run, that folder `lock.out()` may be written as a
+/// folder of `kind` (absent, empty, or an effectchain folder of that kind),
+/// and removes the leftovers of earlier interrupted swaps to that path (see
+/// [`owner::clean_leftovers`]).
+pub fn check_target(lock: &FolderLock, kind: FolderKind) -> Result<Target, OutputError> {
+    let existing = owner::check_owned(lock.out(), kind)?;
+    let removed = owner::clean_leftovers(lock)?;
+    Ok(Target { existing, removed })
+}
+
+/// A complete output folder written next to its target, not yet swapped
+/// into place; removed on drop unless committed.
+#[derive(Debug)]
+pub struct Staged<'a> {
+    lock: &'a FolderLock,
+    kind: FolderKind,
+    temp: PathBuf,
+    committed: bool,
+}
+
+/// Writes `files` into the temporary sibling `<out>.partial-<pid>` of the
+/// locked folder (its marker first), synced; [`Staged::commit`] swaps it in.
+pub fn stage<'a>(
+    lock: &'a FolderLock,
+    kind: FolderKind,
+    files: &[(&str, Vec<u8>)],
+) -> Result<Staged<'a>, OutputError> {
+    let (parent, name) = owner::split(lock.out())?;
     fs::create_dir_all(&parent).map_err(|source| OutputError::Io {
         path: parent.clone(),
         source,
     })?;
-
-    let name = name.as_os_str();
     let pid = std::process::id();
-    let temp = parent.join(suffixed(name, &format!(".partial-{pid}")));
-    if let Err(e) = fill_folder(&temp, files) {
-        let _ = fs::remove_dir_all(&temp);
-        return Err(e);
-    }
-
-    if previous {
-        let aside = parent.join(suffixed(name, &format!(".old-{pid}")));
-        let _ = fs::remove_dir_all(&aside);
-        if let Err(source) = fs::rename(out, &aside) {
-            let _ = fs::remove_dir_all(&temp);
-            return Err(OutputError::Io {
-                path: out.to_path_buf(),
-                source,
-            });
-        }
-        if let Err(source) = fs::rename(&temp, out) {
-            let _ = fs::rename(&aside, out);
-            let _ = fs::remove_dir_all(&temp);
-            return Err(OutputError::Io {
-                path: out.to_path_buf(),
-                source,
-            });
-        }
-        // The new folder is complete and in place; a left-over `.old-<pid>`
-        // folder (removal failed) holds only the previous results.
-        let _ = fs::remove_dir_all(&aside);
-    } else if let Err(source) = fs::rename(&temp, out) {
-        let _ = fs::remove_dir_all(&temp);
-        return Err(OutputError::Io {
-            path: out.to_path_buf(),
-            source,
+    let temp = parent.join(owner::suffixed(&name, &format!(".partial-{pid}")));
+    if fs::symlink_metadata(&temp).is_ok() {
+        // Only a leftover that clean_leftovers did not recognise as ours.
+        return Err(OutputError::NotOurs {
+            path: temp,
+            kind,
+            what: "in the way of the temporary folder, and effectchain did not write it".into(),
         });
     }
-    Ok(())
-}
-
-/// Checks, before a run, that [`write_run`] may write folder `out`: it has
-/// a final folder name and is absent, empty or an earlier output folder.
-/// Nothing is created.
-pub fn check_target(out: &Path) -> Result<(), OutputError> {
-    let (parent, name) = split(out)?;
-    check_replaceable(&parent.join(name)).map(|_| ())
-}
-
-/// The parent folder and the folder name of `out` (`runs/a/.` names folder
-/// `a` in `runs`).
-fn split(out: &Path) -> Result<(PathBuf, OsString), OutputError> {
-    let name = out
-        .file_name()
-        .filter(|n| !n.is_empty() && *n != "." && *n != "..")
-        .ok_or_else(|| OutputError::BadPath {
-            path: out.to_path_buf(),
-        })?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let staged = Staged {
+        lock,
+        kind,
+        temp,
+        committed: false,
     };
-    Ok((parent, name.to_os_string()))
+    fill_folder(&staged.temp, kind, files)?;
+    Ok(staged)
 }
 
-/// Whether `out` exists and may be replaced; an error if it exists and may
-/// not be.
-fn check_replaceable(out: &Path) -> Result<bool, OutputError> {
-    let refuse = || OutputError::NotAnOutputFolder {
-        path: out.to_path_buf(),
-    };
-    let meta = match fs::symlink_metadata(out) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(source) => {
-            return Err(OutputError::Io {
-                path: out.to_path_buf(),
+impl Staged<'_> {
+    /// The temporary folder, to draw plots into before the swap.
+    pub fn dir(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Swaps the staged folder into place: a previous folder of the same
+    /// kind moves aside to `<out>.old-<pid>`, the staged one takes its
+    /// place, the old one is removed.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let out = self.lock.out().to_path_buf();
+        let previous = match owner::check_owned(&out, self.kind)? {
+            Existing::Absent => false,
+            Existing::Empty | Existing::Ours => true,
+        };
+        owner::pause_point("swap-staged");
+        if previous {
+            let (parent, name) = owner::split(&out)?;
+            let pid = std::process::id();
+            let aside = parent.join(owner::suffixed(&name, &format!(".old-{pid}")));
+            if fs::symlink_metadata(&aside).is_ok() {
+                return Err(OutputError::NotOurs {
+                    path: aside,
+                    kind: self.kind,
+                    what: "in the way of the previous folder, and effectchain did not write it"
+                        .into(),
+                });
+            }
+            fs::rename(&out, &aside).map_err(|source| OutputError::Io {
+                path: out.clone(),
                 source,
-            })
+            })?;
+            owner::pause_point("swap-aside");
+            if let Err(source) = fs::rename(&self.temp, &out) {
+                let _ = fs::rename(&aside, &out);
+                return Err(OutputError::Io { path: out, source });
+            }
+            self.committed = true;
+            owner::pause_point("swap-done");
+            // The new folder is complete and in place; a `.old-<pid>`
+            // folder whose removal failed is cleaned by the next run.
+            let _ = fs::remove_dir_all(&aside);
+        } else {
+            fs::rename(&self.temp, &out).map_err(|source| OutputError::Io {
+                path: out.clone(),
+                source,
+            })?;
+            self.committed = true;
         }
-    };
-    if !meta.is_dir() {
-        return Err(refuse());
-    }
-    if out.join(MANIFEST_FILE).is_file() {
-        return Ok(true);
-    }
-    let mut entries = fs::read_dir(out).map_err(|source| OutputError::Io {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    if entries.next().is_none() {
-        Ok(true)
-    } else {
-        Err(refuse())
+        Ok(())
     }
 }
 
-/// Creates folder `dir` (fresh) and writes every file into it, synced.
-fn fill_folder(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
-    if dir.exists() {
-        // A stale folder of an earlier process with the same id.
-        fs::remove_dir_all(dir).map_err(|source| OutputError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+impl Drop for Staged<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
     }
+}
+
+/// Creates folder `dir` and writes the marker of `kind`, then every file,
+/// synced.
+fn fill_folder(dir: &Path, kind: FolderKind, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
     fs::create_dir(dir).map_err(|source| OutputError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
+    owner::write_marker(dir, kind)?;
     for (name, contents) in files {
         let path = dir.join(name);
         let write = || -> io::Result<()> {
@@ -282,12 +339,6 @@ fn fill_folder(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError>
     Ok(())
 }
 
-fn suffixed(name: &std::ffi::OsStr, suffix: &str) -> OsString {
-    let mut s = name.to_os_string();
-    s.push(suffix);
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,13 +351,18 @@ mod tests {
     fn writes_a_fresh_folder_with_missing_parents() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("x").join("run");
-        write_folder_atomically(&out, &files()).unwrap();
+        write_folder_atomically(&out, FolderKind::Run, &files()).unwrap();
         assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"new");
         let names: Vec<_> = fs::read_dir(out.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, vec![OsString::from("run")], "no temporary left");
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("run")],
+            "no temporary or lock left"
+        );
+        assert!(out.join(MARKER_FILE).is_file());
     }
 
     #[test]
@@ -314,12 +370,27 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("run");
         fs::create_dir(&out).unwrap();
+        owner::write_marker(&out, FolderKind::Run).unwrap();
         fs::write(out.join(MANIFEST_FILE), "old").unwrap();
         fs::write(out.join("stale.csv"), "old").unwrap();
-        write_folder_atomically(&out, &files()).unwrap();
+        write_folder_atomically(&out, FolderKind::Run, &files()).unwrap();
         assert!(!out.join("stale.csv").exists());
         assert_eq!(fs::read(out.join(MANIFEST_FILE)).unwrap(), b"{}");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+        // A user's folder with a manifest.json, or a folder of another
+        // kind, is not ours to replace.
+        let e = write_folder_atomically(&out, FolderKind::Sweep, &files()).unwrap_err();
+        assert!(
+            e.is_bad_path() && e.to_string().contains("run folder"),
+            "{e}"
+        );
+        let fake = tmp.path().join("fake");
+        fs::create_dir(&fake).unwrap();
+        fs::write(fake.join(MANIFEST_FILE), "{}").unwrap();
+        fs::write(fake.join("precious.txt"), "keep").unwrap();
+        let e = write_folder_atomically(&fake, FolderKind::Run, &files()).unwrap_err();
+        assert!(e.is_bad_path(), "{e}");
+        assert_eq!(fs::read(fake.join("precious.txt")).unwrap(), b"keep");
     }
 
     #[test]
@@ -328,12 +399,12 @@ mod tests {
         let folder = tmp.path().join("mine");
         fs::create_dir(&folder).unwrap();
         fs::write(folder.join("thesis.tex"), "precious").unwrap();
-        let e = write_folder_atomically(&folder, &files()).unwrap_err();
+        let e = write_folder_atomically(&folder, FolderKind::Run, &files()).unwrap_err();
         assert!(e.is_bad_path(), "{e}");
         assert_eq!(fs::read(folder.join("thesis.tex")).unwrap(), b"precious");
         let file = tmp.path().join("file.txt");
         fs::write(&file, "precious").unwrap();
-        assert!(write_folder_atomically(&file, &files())
+        assert!(write_folder_atomically(&file, FolderKind::Run, &files())
             .unwrap_err()
             .is_bad_path());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
@@ -345,7 +416,7 @@ mod tests {
         let out = tmp.path().join("run");
         // A file name with a path separator into a missing folder fails.
         let bad = vec![("ok.txt", b"1".to_vec()), ("missing/x.txt", b"2".to_vec())];
-        let e = write_folder_atomically(&out, &bad).unwrap_err();
+        let e = write_folder_atomically(&out, FolderKind::Run, &bad).unwrap_err();
         assert!(matches!(e, OutputError::Io { .. }), "{e}");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
@@ -391,8 +462,10 @@ mod tests {
 
     #[test]
     fn rejects_paths_without_a_folder_name() {
-        assert!(write_folder_atomically(Path::new(".."), &files())
-            .unwrap_err()
-            .is_bad_path());
+        assert!(
+            write_folder_atomically(Path::new(".."), FolderKind::Run, &files())
+                .unwrap_err()
+                .is_bad_path()
+        );
     }
 }

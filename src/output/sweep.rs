@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::experiment::stats::Stats;
 use crate::experiment::sweep::{Analysis, PointResult, Shard, Sweep};
 
+use super::owner::{self, Existing, FolderKind, FolderLock};
 use super::{OutputError, VERSION};
 
 /// Final rows, in point-id order.
@@ -99,6 +100,32 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// Writes `bytes` to `path` through a synced temporary file and a rename.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    let temp = path.with_file_name(name);
+    let result = (|| {
+        let mut f = File::create(&temp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(io(path))
+}
+
+/// Whether a partial file holds anything after its header line.
+fn has_rows(path: &Path) -> Result<bool, OutputError> {
+    let mut reader = BufReader::new(File::open(path).map_err(io(path))?);
+    let mut header = Vec::new();
+    reader.read_until(b'\n', &mut header).map_err(io(path))?;
+    let mut byte = [0u8; 1];
+    Ok(reader.read(&mut byte).map_err(io(path))? > 0)
 }
 
 fn bad(path: &Path, message: String) -> OutputError {
@@ -199,20 +226,32 @@ pub struct Opened {
 }
 
 impl SweepWriter {
-    /// Opens the folder `dir` for `sweep` and `shard`. Without `resume` an
-    /// interrupted run there is an error (it would be lost); with it, its
-    /// finished points are returned and kept.
+    /// Opens the locked folder `lock.out()` for `sweep` and `shard`. The
+    /// folder must be absent, empty or a sweep folder (a shard folder for a
+    /// shard) that effectchain wrote. Without `resume` an interrupted run
+    /// there with finished rows is an error (they would be lost); with it,
+    /// its finished points are returned and kept. A partial file without a
+    /// finished row (a run killed before its first point) is started over
+    /// either way.
     pub fn open(
-        dir: &Path,
+        lock: &FolderLock,
         sweep: &Sweep,
         shard: Shard,
         resume: bool,
     ) -> Result<Opened, OutputError> {
+        let dir = lock.out();
+        let kind = if shard == Shard::WHOLE {
+            FolderKind::Sweep
+        } else {
+            FolderKind::Shard
+        };
+        let existing = owner::check_owned(dir, kind)?;
         let state = SweepState::of(sweep, shard);
         let partial_path = dir.join(PARTIAL_FILE);
         let state_path = dir.join(STATE_FILE);
-        if partial_path.exists() {
-            if !resume {
+        if existing == Existing::Ours && partial_path.exists() {
+            let rows = has_rows(&partial_path)?;
+            if !resume && rows {
                 return Err(bad(
                     dir,
                     "holds an interrupted run of a sweep: add --resume to continue it, or delete the folder \
@@ -220,63 +259,58 @@ impl SweepWriter {
                         .into(),
                 ));
             }
-            let found: SweepState = fs::read(&state_path)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .ok_or_else(|| {
-                    bad(
-                        dir,
-                        format!("cannot resume: {STATE_FILE} is missing or unreadable"),
-                    )
-                })?;
-            if found != state {
-                return Err(bad(
-                    dir,
-                    "cannot resume: the folder holds a different sweep (the sweep file, its base config, \
-                     the shard or the effectchain version changed); use another --out or delete it"
-                        .into(),
-                ));
-            }
-            let (file, done) = recover(&partial_path, sweep, shard)?;
-            return Ok(Opened {
-                writer: SweepWriter {
-                    dir: dir.to_path_buf(),
-                    partial: Mutex::new((file, Instant::now())),
-                    state,
-                },
-                done,
-            });
-        }
-        if dir.exists() {
-            let entries: Vec<_> = fs::read_dir(dir)
-                .map_err(io(dir))?
-                .filter_map(|e| e.ok())
-                .collect();
-            let ours = dir.join(MANIFEST_FILE).exists() || state_path.exists();
-            if !entries.is_empty() && !ours {
-                return Err(bad(
-                    dir,
-                    "exists and is not an effectchain sweep folder; choose another --out".into(),
-                ));
-            }
-            if resume && dir.join(POINTS_FILE).exists() {
-                let found: Option<SweepState> = fs::read(dir.join(MANIFEST_FILE))
+            if resume {
+                let found: SweepState = fs::read(&state_path)
                     .ok()
-                    .and_then(|b| serde_json::from_slice(&b).ok());
-                if found.as_ref() == Some(&state) {
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .ok_or_else(|| {
+                        bad(
+                            dir,
+                            format!("cannot resume: {STATE_FILE} is missing or unreadable"),
+                        )
+                    })?;
+                if found != state {
                     return Err(bad(
                         dir,
-                        "nothing to resume: this sweep already finished here".into(),
+                        "cannot resume: the folder holds a different sweep (the sweep file, its base config, \
+                         the shard or the effectchain version changed); use another --out or delete it"
+                            .into(),
                     ));
                 }
+                let (file, done) = recover(&partial_path, sweep, shard)?;
+                return Ok(Opened {
+                    writer: SweepWriter {
+                        dir: dir.to_path_buf(),
+                        partial: Mutex::new((file, Instant::now())),
+                        state,
+                    },
+                    done,
+                });
+            }
+        }
+        if resume && existing == Existing::Ours && dir.join(POINTS_FILE).exists() {
+            let found: Option<SweepState> = fs::read(dir.join(MANIFEST_FILE))
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok());
+            if found.as_ref() == Some(&state) {
+                return Err(bad(
+                    dir,
+                    "nothing to resume: this sweep already finished here".into(),
+                ));
             }
         }
         fs::create_dir_all(dir).map_err(io(dir))?;
-        fs::write(&state_path, state.json()).map_err(io(&state_path))?;
+        if existing != Existing::Ours {
+            owner::write_marker(dir, kind)?;
+        }
+        write_synced(&state_path, &state.json())?;
+        owner::pause_point("sweep-state-written");
         let mut file = File::create(&partial_path).map_err(io(&partial_path))?;
+        owner::pause_point("sweep-partial-created");
         file.write_all(state.header.as_bytes())
             .map_err(io(&partial_path))?;
         file.sync_data().map_err(io(&partial_path))?;
+        owner::pause_point("sweep-header-written");
         Ok(Opened {
             writer: SweepWriter {
                 dir: dir.to_path_buf(),
@@ -346,7 +380,7 @@ impl SweepWriter {
             ));
         }
         let temp = self.dir.join(format!("{POINTS_FILE}.tmp"));
-        {
+        let written = (|| -> Result<(), OutputError> {
             let mut source = File::open(&partial_path).map_err(io(&partial_path))?;
             let mut out = std::io::BufWriter::new(File::create(&temp).map_err(io(&temp))?);
             out.write_all(self.state.header.as_bytes())
@@ -361,10 +395,16 @@ impl SweepWriter {
                 out.write_all(&buf).map_err(io(&temp))?;
             }
             let file = out.into_inner().map_err(|e| io(&temp)(e.into_error()))?;
-            file.sync_all().map_err(io(&temp))?;
+            file.sync_all().map_err(io(&temp))
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
         }
         finish_folder(&self.dir, &temp, &self.state, sweep)?;
+        owner::pause_point("sweep-finish-written");
         fs::remove_file(&partial_path).map_err(io(&partial_path))?;
+        owner::pause_point("sweep-finish-partial-removed");
         let _ = fs::remove_file(self.dir.join(STATE_FILE));
         Ok(())
     }
@@ -380,14 +420,15 @@ fn finish_folder(
 ) -> Result<(), OutputError> {
     let points = dir.join(POINTS_FILE);
     fs::rename(temp_points, &points).map_err(io(&points))?;
+    owner::pause_point("sweep-finish-renamed");
     let manifest = dir.join(MANIFEST_FILE);
-    fs::write(&manifest, state.json()).map_err(io(&manifest))?;
+    write_synced(&manifest, &state.json())?;
     let breakeven = dir.join(BREAKEVEN_FILE);
     if state.shard.is_none() {
         if let Some(analysis) = analyse_file(&points, sweep)? {
             let mut bytes = serde_json::to_vec_pretty(&analysis).expect("plain data serialises");
             bytes.push(b'\n');
-            fs::write(&breakeven, bytes).map_err(io(&breakeven))?;
+            write_synced(&breakeven, &bytes)?;
         }
     }
     Ok(())
@@ -426,6 +467,14 @@ fn recover(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(File, Vec<u64>),
     let kpis = sweep.kpis.len();
     let with_baseline = !sweep.baseline.is_empty();
     let header = header(sweep);
+    if header.starts_with(&text) {
+        // Killed before the header (or its first row) was complete: an
+        // empty file, a torn header, or the header alone. Start it over.
+        let mut file = File::create(path).map_err(io(path))?;
+        file.write_all(header.as_bytes()).map_err(io(path))?;
+        file.sync_data().map_err(io(path))?;
+        return Ok((file, Vec::new()));
+    }
     if !text.starts_with(&header) {
         return Err(bad(
             path,
@@ -467,10 +516,21 @@ fn recover(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(File, Vec<u64>),
 /// Merges complete shard folders into `out`, refusing missing, duplicate or
 /// foreign shards. The merged folder equals the unsharded run's.
 pub fn merge(
-    out: &Path,
+    lock: &FolderLock,
     shards: &[PathBuf],
     sweep: Option<&Sweep>,
 ) -> Result<SweepState, OutputError> {
+    let out = lock.out();
+    // The merged folder is a sweep folder, or the folder the shards were
+    // written into (by default their parent), holding only shard folders.
+    let existing = match owner::check_owned(out, FolderKind::Sweep) {
+        Ok(e) => e,
+        Err(e) if only_shards(out) => {
+            let _ = e;
+            Existing::Empty
+        }
+        Err(e) => return Err(e),
+    };
     let mut states = Vec::new();
     for dir in shards {
         let manifest = dir.join(MANIFEST_FILE);
@@ -482,6 +542,16 @@ pub fn merge(
             })?;
         if state.kind != "sweep" || state.shard.is_none() {
             return Err(bad(dir, "is not a sweep shard folder".into()));
+        }
+        let points = dir.join(POINTS_FILE);
+        if let Err(source) = File::open(&points) {
+            return Err(bad(
+                dir,
+                format!(
+                    "is not a finished sweep shard: cannot read `{}`: {source}; finish it with --resume",
+                    points.display()
+                ),
+            ));
         }
         states.push(state);
     }
@@ -540,13 +610,20 @@ pub fn merge(
         .iter()
         .map(|&i| {
             let path = shards[i].join(POINTS_FILE);
-            let mut r = BufReader::new(File::open(&path).map_err(io(&path))?);
+            let read = |source| OutputError::Read {
+                path: path.clone(),
+                source,
+            };
+            let mut r = BufReader::new(File::open(&path).map_err(read)?);
             let mut header = String::new();
-            r.read_line(&mut header).map_err(io(&path))?;
+            r.read_line(&mut header).map_err(read)?;
             Ok((r, path))
         })
         .collect::<Result<_, OutputError>>()?;
     fs::create_dir_all(out).map_err(io(out))?;
+    if existing != Existing::Ours {
+        owner::write_marker(out, FolderKind::Sweep)?;
+    }
     let temp = out.join(format!("{POINTS_FILE}.tmp"));
     {
         let mut w = std::io::BufWriter::new(File::create(&temp).map_err(io(&temp))?);
@@ -555,7 +632,13 @@ pub fn merge(
         for id in 0..first.points {
             let (r, path) = &mut readers[(id % u64::from(count)) as usize];
             line.clear();
-            r.read_line(&mut line).map_err(io(path))?;
+            if let Err(source) = r.read_line(&mut line) {
+                let _ = fs::remove_file(&temp);
+                return Err(OutputError::Read {
+                    path: path.clone(),
+                    source,
+                });
+            }
             let got = line.split(',').next().and_then(|f| f.parse::<u64>().ok());
             if got != Some(id) || !line.ends_with('\n') {
                 let _ = fs::remove_file(&temp);
@@ -577,8 +660,24 @@ pub fn merge(
             let points = out.join(POINTS_FILE);
             fs::rename(&temp, &points).map_err(io(&points))?;
             let manifest = out.join(MANIFEST_FILE);
-            fs::write(&manifest, whole.json()).map_err(io(&manifest))?;
+            write_synced(&manifest, &whole.json())?;
         }
     }
     Ok(whole)
+}
+
+/// Whether `dir` holds nothing but shard folders effectchain wrote (and
+/// lock files of their runs).
+fn only_shards(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().all(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let path = e.path();
+        (name.starts_with('.') && name.ends_with(".effectchain-lock") && path.is_file())
+            || (fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+                && owner::read_marker(&path) == Some(FolderKind::Shard))
+    })
 }

@@ -401,7 +401,7 @@ fn has_band(curve: &Curve) -> bool {
         .iter()
         .zip(&b.lo)
         .zip(&b.hi)
-        .any(|((m, lo), hi)| lo.is_finite() && hi.is_finite() && (lo != m || hi != m))
+        .any(|((m, lo), hi)| drawable(*lo) && drawable(*hi) && (lo != m || hi != m))
 }
 
 /// Index runs of a curve where mean and both bounds are finite.
@@ -422,7 +422,7 @@ fn finite_runs(curve: &Curve) -> Vec<Vec<usize>> {
             curve.band.hi[i],
         ]
         .iter()
-        .all(|v| v.is_finite());
+        .all(|v| drawable(*v));
         if ok {
             run.push(i);
         } else if !run.is_empty() {
@@ -435,10 +435,20 @@ fn finite_runs(curve: &Curve) -> Vec<Vec<usize>> {
     runs
 }
 
-/// Smallest and largest finite value (0, 1 when there is none).
+/// Largest magnitude drawn: beyond it a value is treated as missing, so
+/// that no axis range (or its span) overflows and plotters' tick search
+/// always ends.
+pub const MAX_DRAWN: f64 = 1e100;
+
+/// Whether a value can be drawn: finite and at most [`MAX_DRAWN`] in size.
+pub fn drawable(v: f64) -> bool {
+    v.is_finite() && v.abs() <= MAX_DRAWN
+}
+
+/// Smallest and largest drawable value (0, 1 when there is none).
 pub fn finite_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
-        .filter(|v| v.is_finite())
+        .filter(|v| drawable(*v))
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });

@@ -183,10 +183,19 @@ impl Figure {
 /// and [`PlotError::Read`] when a result file cannot be parsed; the result
 /// files themselves are never modified.
 pub fn render_folder(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
+    render_folder_as(dir, None)
+}
+
+/// [`render_folder`] for a folder known to hold results of `kind` (from
+/// its ownership marker), or of the kind its files show when `None`: a
+/// sweep folder is always drawn as a sweep, whatever other files it holds.
+pub fn render_folder_as(dir: &Path, kind: Option<Kind>) -> Result<Vec<PathBuf>, PlotError> {
     let faces = font::faces().ok_or(PlotError::Fonts)?;
-    let kind = detect(dir).ok_or_else(|| PlotError::NoResults {
-        path: dir.to_path_buf(),
-    })?;
+    let kind = kind
+        .or_else(|| detect(dir))
+        .ok_or_else(|| PlotError::NoResults {
+            path: dir.to_path_buf(),
+        })?;
     let (story, figures) = match kind {
         Kind::Run => run::build(dir)?,
         Kind::Compare => compare::build(dir)?,

@@ -282,10 +282,24 @@ pub fn notes() -> Vec<String> {
     ]
 }
 
-/// The last component of a folder path.
+/// The last component of a folder path, without the `.partial-<pid>`
+/// suffix of a folder staged before its swap into place (plots are drawn
+/// there, and must read as the final folder's).
 pub fn folder_name(dir: &Path) -> String {
     dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| {
+            let n = n.to_string_lossy();
+            match n.rsplit_once(".partial-") {
+                Some((base, pid))
+                    if !base.is_empty()
+                        && !pid.is_empty()
+                        && pid.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    base.to_string()
+                }
+                _ => n.into_owned(),
+            }
+        })
         .or_else(|| {
             dir.canonicalize()
                 .ok()?
