@@ -8,6 +8,7 @@ use clap::Args;
 use effectchain::config::Config;
 use effectchain::engine::KPI_DEFS;
 use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
+use effectchain::experiment::switch::DAYS_PER_YEAR;
 use effectchain::output::{self, comparison};
 
 use super::common::{build_pool, human, output_error, set_integer, Execution};
@@ -181,6 +182,52 @@ fn report(
             human(m.ci_high)
         ));
     }
+    let w = &c.switch;
+    s.push_str(&format!(
+        "\nProfit difference B - A after the switch ({} days, EUR):\n",
+        w.days
+    ));
+    for y in &w.by_year {
+        let part = if y.days == DAYS_PER_YEAR {
+            String::new()
+        } else {
+            format!(" ({} days)", y.days)
+        };
+        s.push_str(&format!(
+            "  {:<30} {:>12}  [{}, {}]\n",
+            format!("year {}{part}", y.year),
+            human(y.difference.mean),
+            human(y.difference.ci_low),
+            human(y.difference.ci_high)
+        ));
+    }
+    if let Some(l) = &w.long_run {
+        s.push_str(&format!(
+            "  {:<30} {:>12}  [{}, {}]\n",
+            format!(
+                "long run, per year ({})",
+                comparison::years_text(l.first_year, l.last_year)
+            ),
+            human(l.per_year.mean),
+            human(l.per_year.ci_low),
+            human(l.per_year.ci_high)
+        ));
+    }
+    s.push_str(&format!(
+        "  {:<30} {:>12}  [{}, {}]\n",
+        format!("NPV at {}%", (1000.0 * w.discount_rate).round() / 10.0),
+        human(w.npv.mean),
+        human(w.npv.ci_low),
+        human(w.npv.ci_high)
+    ));
+    let day = |d: Option<usize>| d.map_or("never".to_string(), |d| d.to_string());
+    s.push_str(&format!(
+        "  {:<30} {:>12}  [{}, {}]  (first day from which the cumulative difference stays > 0)\n",
+        "payback day",
+        day(w.payback.day),
+        day(w.payback.ci_early),
+        day(w.payback.ci_late)
+    ));
     s.push_str(&format!(
         "\nB made more profit than A in {:.0}% of paired replications; P(B's expected profit > A's) = {:.3}.\n",
         100.0 * c.share_b_better,

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::engine::{run_replication, Kpis, Replication, KPI_DEFS};
 
 use super::stats::Stats;
+use super::switch::SwitchAnalysis;
 use super::{summarise, RunResults};
 
 /// The mechanisms a profit difference is attributed to, in report order.
@@ -134,11 +135,20 @@ pub struct Comparison {
     /// Probability that B's expected profit exceeds A's, from the paired
     /// t statistic (normal approximation of its distribution).
     pub prob_b_better: f64,
+    /// The paired daily profit difference after the switch: by year,
+    /// payback, long run and NPV (see [`SwitchAnalysis`]).
+    pub switch: SwitchAnalysis,
 }
 
 impl Comparison {
-    /// Summarises paired replications (A_k, B_k), given in index order.
-    pub fn from_pairs(seed: u64, pairs: &[(Replication, Replication)]) -> Comparison {
+    /// Summarises paired replications (A_k, B_k), given in index order;
+    /// `discount_rate` (annual, A's `economics.discount_rate`) is the one
+    /// the NPV of the daily profit difference uses.
+    pub fn from_pairs(
+        seed: u64,
+        pairs: &[(Replication, Replication)],
+        discount_rate: f64,
+    ) -> Comparison {
         let n = pairs.len();
         type PairValues = (Vec<f64>, Vec<f64>);
         let values: Vec<PairValues> = pairs
@@ -191,6 +201,16 @@ impl Comparison {
         } else {
             0.5
         };
+        let daily_differences: Vec<Vec<f64>> = pairs
+            .iter()
+            .map(|(x, y)| {
+                x.daily
+                    .iter()
+                    .zip(&y.daily)
+                    .map(|(p, q)| q.profit - p.profit)
+                    .collect()
+            })
+            .collect();
         Comparison {
             seed,
             replications: n,
@@ -200,6 +220,7 @@ impl Comparison {
             mechanisms,
             share_b_better,
             prob_b_better,
+            switch: SwitchAnalysis::of(&daily_differences, discount_rate),
         }
     }
 
@@ -242,7 +263,7 @@ pub fn compare_runs(
     on_done: &(dyn Fn() + Sync),
 ) -> ComparisonRuns {
     let pairs = run_pairs(a, b, seed, seed, replications, on_done);
-    let comparison = Comparison::from_pairs(seed, &pairs);
+    let comparison = Comparison::from_pairs(seed, &pairs, a.economics.discount_rate);
     let (runs_a, runs_b): (Vec<Replication>, Vec<Replication>) = pairs.into_iter().unzip();
     ComparisonRuns {
         comparison,
@@ -308,7 +329,7 @@ mod tests {
                 d.total
             );
         }
-        let c = Comparison::from_pairs(5, &pairs);
+        let c = Comparison::from_pairs(5, &pairs, 0.1);
         let sum: f64 = c.mechanisms.iter().map(|s| s.mean).sum();
         let total = c.difference_of("profit").unwrap().mean;
         assert!((sum - total).abs() < 1e-6 * total.abs().max(1.0));
@@ -334,8 +355,9 @@ mod tests {
         };
         let (a, b) = (store(0.2), store(0.6));
         let n = 16;
-        let crn = Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 3, n, &|| {}));
-        let independent = Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 1_000_003, n, &|| {}));
+        let crn = Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 3, n, &|| {}), 0.1);
+        let independent =
+            Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 1_000_003, n, &|| {}), 0.1);
         let w_crn = crn.difference_of("profit").unwrap().half_width();
         let w_ind = independent.difference_of("profit").unwrap().half_width();
         eprintln!("CRN {w_crn} vs independent {w_ind}");
