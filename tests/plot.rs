@@ -214,13 +214,14 @@ fn compare_folder(parent: &Path) -> PathBuf {
   "share_b_better": 1.0,
   "prob_b_better": 0.999,
   "mechanisms": [
-    {"name": "retention", "description": "returning visits", "mean": 3000, "ci_low": 2000, "ci_high": 4000},
-    {"name": "conversion_and_basket", "description": "conversion", "mean": 1500, "ci_low": 900, "ci_high": 2100},
-    {"name": "recovery", "description": "recovery", "mean": 800, "ci_low": 300, "ci_high": 1300},
-    {"name": "word_of_mouth", "description": "referrals", "mean": 400, "ci_low": -100, "ci_high": 900},
-    {"name": "time_and_lost_visits", "description": "time", "mean": -900, "ci_low": -1300, "ci_high": -500},
+    {"name": "returning_visits", "description": "returning visits", "mean": 3000, "ci_low": 2000, "ci_high": 4000},
+    {"name": "margin_per_served_visit", "description": "conversion", "mean": 1500, "ci_low": 900, "ci_high": 2100},
+    {"name": "failure_visits_kept", "description": "recovery", "mean": 800, "ci_low": 300, "ci_high": 1300},
+    {"name": "first_visits", "description": "referrals", "mean": 400, "ci_low": -100, "ci_high": 900},
+    {"name": "lost_visits", "description": "balked", "mean": -300, "ci_low": -500, "ci_high": -100},
+    {"name": "staffing_and_overtime", "description": "wages", "mean": -600, "ci_low": -800, "ci_high": -400},
     {"name": "giveaways_and_discounts", "description": "giveaways", "mean": -600, "ci_low": -800, "ci_high": -400},
-    {"name": "turnover_and_training", "description": "hiring", "mean": -100, "ci_low": -300, "ci_high": 100},
+    {"name": "hiring_and_training", "description": "hiring", "mean": -100, "ci_low": -300, "ci_high": 100},
     {"name": "other", "description": "other", "mean": 0, "ci_low": 0, "ci_high": 0}
   ],
   "kpis": [
@@ -258,8 +259,8 @@ fn a_comparison_folder_gets_overlays_a_waterfall_and_a_verdict() {
     let report = check_rendered(&dir, &written, &["waterfall", "profit", "service-time"]);
     assert!(
         report.contains(
-            "In this setting, empowered adds 4.1% profit over expert-store, 95% CI 2.9% to 5.3%, \
-             mostly through retention."
+            "In this setting, empowered adds 4.1% profit over expert-store, 95% CI 2.9% to 5.3%; \
+             the largest term of the profit decomposition is returning visits."
         ),
         "verdict from the numbers"
     );
@@ -272,7 +273,7 @@ fn a_comparison_folder_gets_overlays_a_waterfall_and_a_verdict() {
     assert!(report.contains("&quot;not&quot;: &quot;a config&quot;"));
     let waterfall = fs::read_to_string(dir.join("plot-waterfall.svg")).unwrap();
     assert!(waterfall.contains("aria-label=\"Total (B − A)\""));
-    assert!(waterfall.contains("aria-label=\"Retention\""));
+    assert!(waterfall.contains("aria-label=\"Returning visits\""));
     let profit = fs::read_to_string(dir.join("plot-profit.svg")).unwrap();
     assert!(
         profit.contains("aria-label=\"B: empowered\""),

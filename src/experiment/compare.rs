@@ -21,44 +21,46 @@ use super::stats::Stats;
 use super::switch::SwitchAnalysis;
 use super::{summarise, RunResults};
 
-/// The mechanisms a profit difference is attributed to, in report order.
+/// The terms a profit difference is split into, in report order: each name
+/// says what the term measures (name, description).
 pub const MECHANISMS: &[(&str, &str)] = &[
     (
-        "retention",
+        "returning_visits",
         "revenue margin from more (or fewer) returning visits",
     ),
     (
-        "conversion_and_basket",
-        "revenue margin per served visit without failure: conversion and basket",
+        "margin_per_served_visit",
+        "revenue margin per served visit without a failure: conversion and basket",
     ),
     (
-        "recovery",
+        "failure_visits_kept",
         "revenue margin per served visit kept through failures and their recovery",
     ),
     (
-        "word_of_mouth",
-        "revenue margin from first visits: referrals and the deterrence of bad word of mouth",
+        "first_visits",
+        "revenue margin from first visits: market arrivals and referrals (word of mouth)",
     ),
     (
-        "time_and_lost_visits",
-        "margin lost on visits that left the queue, and wages and overtime",
+        "lost_visits",
+        "margin lost on visits that left the queue unserved (balked)",
     ),
+    ("staffing_and_overtime", "wages and overtime pay"),
     (
         "giveaways_and_discounts",
         "discretionary spend, goodwill gestures and discounts",
     ),
-    ("turnover_and_training", "hiring and training costs"),
+    ("hiring_and_training", "hiring and training costs"),
     (
         "other",
         "demand-pulse walk-ins and a change of the gross margin rate",
     ),
 ];
 
-/// One replication's profit difference split by mechanism; the fields of
+/// One replication's profit difference split into terms; the terms of
 /// [`MECHANISMS`] in order, summing to `total`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Decomposition {
-    pub terms: [f64; 8],
+    pub terms: [f64; 9],
     pub total: f64,
 }
 
@@ -94,23 +96,25 @@ impl Decomposition {
         let s = mid(a.served, b.served);
         // served = arrivals - balked, field by field.
         let d = |f: fn(&Kpis) -> f64| f(b) - f(a);
-        let retention = m * rho * d(|k| k.arrivals_returning);
-        let conversion = m * s * (rho_ok(b) - rho_ok(a));
-        let recovery = m * s * (rho_fail(b) - rho_fail(a));
-        let word_of_mouth = m * rho * (d(|k| k.arrivals_market) + d(|k| k.arrivals_referral));
-        let time = -m * rho * d(|k| k.balked) - d(|k| k.cost_wages) - d(|k| k.cost_overtime);
+        let returning_visits = m * rho * d(|k| k.arrivals_returning);
+        let margin_per_served_visit = m * s * (rho_ok(b) - rho_ok(a));
+        let failure_visits_kept = m * s * (rho_fail(b) - rho_fail(a));
+        let first_visits = m * rho * (d(|k| k.arrivals_market) + d(|k| k.arrivals_referral));
+        let lost_visits = -m * rho * d(|k| k.balked);
+        let staffing_and_overtime = -d(|k| k.cost_wages) - d(|k| k.cost_overtime);
         let giveaways = -d(|k| k.cost_giveaways) - d(|k| k.cost_discounts);
-        let turnover = -d(|k| k.cost_hiring) - d(|k| k.cost_training);
+        let hiring_and_training = -d(|k| k.cost_hiring) - d(|k| k.cost_training);
         let other = m * rho * d(|k| k.arrivals_walkin) + mid(a.revenue, b.revenue) * (mb - ma);
         Decomposition {
             terms: [
-                retention,
-                conversion,
-                recovery,
-                word_of_mouth,
-                time,
+                returning_visits,
+                margin_per_served_visit,
+                failure_visits_kept,
+                first_visits,
+                lost_visits,
+                staffing_and_overtime,
                 giveaways,
-                turnover,
+                hiring_and_training,
                 other,
             ],
             total: b.profit - a.profit,
@@ -315,6 +319,11 @@ mod tests {
         c.policy.latitude = latitude;
         c.policy.discretion_budget = 100.0;
         c
+    }
+
+    #[test]
+    fn every_mechanism_has_a_term() {
+        assert_eq!(MECHANISMS.len(), Decomposition::default().terms.len());
     }
 
     #[test]

@@ -256,15 +256,15 @@ fn verdict(c: &Comparison) -> String {
             )
         }
     };
-    let through = |positive: bool| {
+    let through = |_positive: bool| {
         let best = c
             .mechanisms
             .iter()
-            .filter(|m| (m.value.mean > 0.0) == positive && m.value.mean != 0.0)
+            .filter(|m| m.value.mean != 0.0)
             .max_by(|x, y| x.value.mean.abs().total_cmp(&y.value.mean.abs()));
         best.map_or(String::new(), |m| {
             format!(
-                ", mostly through {}",
+                "; the largest term of the profit decomposition is {}",
                 style::mechanism_name(&m.name).to_lowercase()
             )
         })
