@@ -352,6 +352,51 @@ mod tests {
         }
     }
 
+    /// Two years after the switch on the small store.
+    fn two_years(latitude: f64) -> Config {
+        let mut c = small(latitude);
+        c.simulation.days = 728;
+        c.simulation.warmup_days = 0;
+        c.simulation.years_after_switch = 2;
+        c
+    }
+
+    #[test]
+    fn identical_policies_gain_nothing_after_the_switch() {
+        let c = compare(&two_years(0.3), &two_years(0.3), 9, 3, &|| {});
+        let w = &c.switch;
+        assert_eq!(w.by_year.len(), 2);
+        for y in &w.by_year {
+            assert_eq!(y.difference.mean, 0.0);
+            assert_eq!((y.difference.ci_low, y.difference.ci_high), (0.0, 0.0));
+        }
+        assert_eq!(
+            w.payback,
+            super::super::switch::Payback {
+                day: None,
+                ci_early: None,
+                ci_late: None
+            }
+        );
+        assert_eq!(w.npv.mean, 0.0);
+        assert_eq!(w.long_run.unwrap().per_year.mean, 0.0);
+    }
+
+    #[test]
+    fn the_years_add_up_to_the_profit_difference_over_the_horizon() {
+        let (a, b) = (two_years(0.1), two_years(0.8));
+        let c = compare(&a, &b, 5, 4, &|| {});
+        let w = &c.switch;
+        let years: f64 = w.by_year.iter().map(|y| y.difference.mean).sum();
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0);
+        assert!(close(years, w.total.mean), "{years} vs {}", w.total.mean);
+        assert!(close(w.cumulative.last().unwrap().mean, w.total.mean));
+        // The KPI window is the horizon after the switch.
+        let profit = c.difference_of("profit").unwrap().mean;
+        assert!(close(years, profit), "{years} vs {profit}");
+        assert_ne!(profit, 0.0);
+    }
+
     #[test]
     fn common_random_numbers_narrow_the_interval() {
         // The default store over four months: big enough that the policy
