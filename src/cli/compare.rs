@@ -1,6 +1,8 @@
 //! `effectchain compare A B`: run two policies with common random numbers
-//! and report the paired difference of every KPI, the probability that B
-//! beats A on profit, and where the profit difference comes from.
+//! from the same settled store and report what the switch to B is worth by
+//! year, its payback day, its long-run difference per year and its NPV, the
+//! paired difference of every KPI, the probability that B beats A on
+//! profit, and the terms the profit difference splits into.
 
 use std::path::{Path, PathBuf};
 
@@ -50,8 +52,9 @@ pub struct CompareArgs {
 
     /// Output folder [default: output/compare-<A stem>-vs-<B stem>].
     ///
-    /// Receives comparison.json, comparison.csv, daily-a.csv, daily-b.csv
-    /// and manifest.json, written atomically like `run`'s folder.
+    /// Receives comparison.json, comparison.csv, cumulative-difference.csv,
+    /// daily-a.csv, daily-b.csv and manifest.json, written atomically like
+    /// `run`'s folder.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
