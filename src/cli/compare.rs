@@ -175,7 +175,7 @@ fn report(
             human(d.ci_high)
         ));
     }
-    s.push_str("\nProfit difference by mechanism (EUR, adds up to the total):\n");
+    s.push_str("\nProfit difference by term (EUR, the terms add up to the total):\n");
     for ((name, _), m) in MECHANISMS.iter().zip(&c.mechanisms) {
         s.push_str(&format!(
             "  {:<24} {:>12}  [{}, {}]\n",

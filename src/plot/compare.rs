@@ -867,7 +867,7 @@ fn cumulative(c: &Comparison, table: &data::Table) -> Result<Option<Figure>, Plo
     .map(Some)
 }
 
-/// The waterfall of the profit difference by mechanism.
+/// The waterfall of the profit difference by term.
 fn waterfall(c: &Comparison) -> Result<Figure, PlotError> {
     let total = c.difference.unwrap_or_else(|| {
         let sum = c.mechanisms.iter().map(|m| m.value.mean).sum();
@@ -879,17 +879,17 @@ fn waterfall(c: &Comparison) -> Result<Figure, PlotError> {
     });
     let window = window_text(c);
     waterfall::figure(&Waterfall {
-        title: format!("Profit difference by mechanism: {} (B) vs {} (A)", c.b, c.a),
+        title: format!("Profit difference by term: {} (B) vs {} (A)", c.b, c.a),
         subtitle: format!(
-            "Each bar is the mean change in profit (B − A) over {window} through one \
-             mechanism, starting where the previous bar ends; together they add up to the \
+            "Each bar is the mean change in profit (B − A) over {window} in one \
+             term, starting where the previous bar ends; together they add up to the \
              total.{}",
             c.replications.map_or(String::new(), |r| format!(
                 " {r} paired replications with common random numbers."
             ))
         ),
         caption: format!(
-            "The profit difference between {} and {} split by mechanism; the last bar is the \
+            "The profit difference between {} and {} split by term; the last bar is the \
              total with its 95% confidence interval.",
             c.b, c.a
         ),
