@@ -342,8 +342,7 @@ pub fn memory_estimate(config: &Config, replications: u64, concurrent: u64, side
     let sim = &config.simulation;
     let days = u64::from(sim.days);
     let stores = u64::from(config.chain.stores);
-    let customers = u64::from(config.store.initial_customers)
-        .saturating_add((config.market.new_customers_per_day.max(0.0) * days as f64) as u64);
+    let customers = most_customers(config);
     let per_store = STORE_BYTES
         .saturating_add(u64::from(config.policy.staff).saturating_mul(EMPLOYEE_BYTES))
         .saturating_add(customers.saturating_mul(CUSTOMER_BYTES));
@@ -357,6 +356,13 @@ pub fn memory_estimate(config: &Config, replications: u64, concurrent: u64, side
             .saturating_mul(agents)
             .saturating_add(replications.saturating_mul(result)),
     )
+}
+
+/// Most customers one store can hold: its initial base plus every household
+/// of its catchment (the finite market bounds the base, docs/MODEL.md M1).
+fn most_customers(config: &Config) -> u64 {
+    u64::from(config.store.initial_customers)
+        .saturating_add(config.market.households.max(0.0).min(1e15) as u64)
 }
 
 /// The memory a run may be estimated to need: the smaller of 16 GiB and
@@ -394,12 +400,7 @@ pub fn check_memory(
                 bytes(need),
                 group(u64::from(config.chain.stores)),
                 group(u64::from(config.policy.staff)),
-                group(
-                    u64::from(config.store.initial_customers).saturating_add(
-                        (config.market.new_customers_per_day * f64::from(config.simulation.days))
-                            as u64
-                    )
-                ),
+                group(most_customers(config)),
                 group(replications),
                 group(u64::from(config.simulation.days)),
                 bytes(limit)

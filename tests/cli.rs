@@ -304,3 +304,53 @@ fn the_starter_config_runs() {
     let files = read_outputs(&dir.path().join("output").join("starter"));
     assert!(files.iter().all(|(_, bytes)| !bytes.is_empty()));
 }
+
+#[test]
+fn a_chain_run_writes_stores_csv_with_one_row_per_replication_and_store() {
+    let chain = format!("{TINY}\n[chain]\nstores = 3\n");
+    let (dir, path) = scenario("chain.toml", &chain);
+    let out = dir.path().join("out");
+    let output = effectchain()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .args(["--quiet", "--no-plots"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = fs::read_to_string(out.join("stores.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 1 + 3 * 6, "3 stores x 6 replications");
+    let expected: Vec<&str> = ["replication", "store"]
+        .into_iter()
+        .chain(effectchain::model::StoreProfile::DRIVERS)
+        .chain(KPI_DEFS.iter().map(|d| d.name))
+        .collect();
+    assert_eq!(rows[0].split(',').collect::<Vec<_>>(), expected);
+    assert!(rows[1].starts_with("0,0,") && rows[3].starts_with("0,2,"));
+    assert!(rows[18].starts_with("5,2,"));
+    assert!(rows.iter().all(|r| r.split(',').count() == expected.len()));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["files"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("stores.csv")));
+
+    // A single store writes no stores.csv.
+    let single = dir.path().join("single");
+    let single_config = dir.path().join("single.toml");
+    fs::write(&single_config, format!("{TINY}\n[chain]\nstores = 1\n")).unwrap();
+    let output = effectchain()
+        .arg("run")
+        .arg(&single_config)
+        .arg("--out")
+        .arg(&single)
+        .args(["--quiet", "--no-plots"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(single.join("summary.json").is_file());
+    assert!(!single.join("stores.csv").exists());
+}

@@ -83,7 +83,10 @@ fn compare_reports_paired_differences_that_add_up() {
         String::from_utf8_lossy(&output.stderr)
     );
     let text = stdout(&output);
-    assert!(text.contains("Verdict: In this setting, b "), "{text}");
+    assert!(
+        text.contains("Verdict: ") && text.contains("b adds"),
+        "{text}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&read(&out.join("comparison.json"))).unwrap();
     let total = json["profit_difference"]["mean"].as_f64().unwrap();
@@ -100,11 +103,66 @@ fn compare_reports_paired_differences_that_add_up() {
     assert_ne!(total, 0.0);
     for f in [
         "comparison.csv",
+        "cumulative-difference.csv",
         "daily-a.csv",
         "daily-b.csv",
         "manifest.json",
     ] {
         assert!(out.join(f).is_file(), "{f}");
+    }
+    // The analysis of the switch: the years add up to the total, and the
+    // terminal shows it.
+    let years: f64 = json["by_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["mean"].as_f64().unwrap())
+        .sum();
+    let after = json["total_after_switch"]["mean"].as_f64().unwrap();
+    assert!((years - after).abs() <= 1e-6 * after.abs().max(1.0));
+    assert!(json["payback"]["pays_within_horizon"].is_boolean());
+    assert_eq!(json["npv"]["unit"], "EUR");
+    assert!(json["verdict_basis"].as_str().unwrap().contains("long_run"));
+    assert!(
+        text.contains("payback day") && text.contains("NPV at"),
+        "{text}"
+    );
+}
+
+#[test]
+fn compare_is_identical_across_thread_counts() {
+    let (_dir, root) = workspace();
+    fs::write(root.join("b.toml"), format!("{SMALL}latitude = 0.8\n")).unwrap();
+    let run = |out: &Path, threads: &str| {
+        let output = effectchain()
+            .args([
+                "compare",
+                "--quiet",
+                "--no-plots",
+                "-r",
+                "5",
+                "-j",
+                threads,
+                "--out",
+            ])
+            .arg(out)
+            .arg(root.join("base.toml"))
+            .arg(root.join("b.toml"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    let (a, b) = (root.join("one"), root.join("three"));
+    run(&a, "1");
+    run(&b, "3");
+    for f in [
+        "comparison.json",
+        "comparison.csv",
+        "cumulative-difference.csv",
+        "daily-a.csv",
+        "daily-b.csv",
+    ] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
     }
 }
 

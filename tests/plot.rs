@@ -147,8 +147,8 @@ fn a_run_folder_gets_plots_and_a_report() {
         "title from the config stem"
     );
     assert!(
-        report.contains("Over the 35-day KPI window, small makes a profit of €")
-            || report.contains("Over the 35-day KPI window, small makes a loss of €"),
+        report.contains("Over the 42-day KPI window, small makes a profit of €")
+            || report.contains("Over the 42-day KPI window, small makes a loss of €"),
         "the verdict"
     );
     assert!(
@@ -215,13 +215,14 @@ fn compare_folder(parent: &Path) -> PathBuf {
   "share_b_better": 1.0,
   "prob_b_better": 0.999,
   "mechanisms": [
-    {"name": "retention", "description": "returning visits", "mean": 3000, "ci_low": 2000, "ci_high": 4000},
-    {"name": "conversion_and_basket", "description": "conversion", "mean": 1500, "ci_low": 900, "ci_high": 2100},
-    {"name": "recovery", "description": "recovery", "mean": 800, "ci_low": 300, "ci_high": 1300},
-    {"name": "word_of_mouth", "description": "referrals", "mean": 400, "ci_low": -100, "ci_high": 900},
-    {"name": "time_and_lost_visits", "description": "time", "mean": -900, "ci_low": -1300, "ci_high": -500},
+    {"name": "returning_visits", "description": "returning visits", "mean": 3000, "ci_low": 2000, "ci_high": 4000},
+    {"name": "margin_per_served_visit", "description": "conversion", "mean": 1500, "ci_low": 900, "ci_high": 2100},
+    {"name": "failure_visits_kept", "description": "recovery", "mean": 800, "ci_low": 300, "ci_high": 1300},
+    {"name": "first_visits", "description": "referrals", "mean": 400, "ci_low": -100, "ci_high": 900},
+    {"name": "lost_visits", "description": "balked", "mean": -300, "ci_low": -500, "ci_high": -100},
+    {"name": "staffing_and_overtime", "description": "wages", "mean": -600, "ci_low": -800, "ci_high": -400},
     {"name": "giveaways_and_discounts", "description": "giveaways", "mean": -600, "ci_low": -800, "ci_high": -400},
-    {"name": "turnover_and_training", "description": "hiring", "mean": -100, "ci_low": -300, "ci_high": 100},
+    {"name": "hiring_and_training", "description": "hiring", "mean": -100, "ci_low": -300, "ci_high": 100},
     {"name": "other", "description": "other", "mean": 0, "ci_low": 0, "ci_high": 0}
   ],
   "kpis": [
@@ -259,8 +260,8 @@ fn a_comparison_folder_gets_overlays_a_waterfall_and_a_verdict() {
     let report = check_rendered(&dir, &written, &["waterfall", "profit", "service-time"]);
     assert!(
         report.contains(
-            "In this setting, empowered adds 4.1% profit over expert-store, 95% CI 2.9% to 5.3%, \
-             mostly through retention."
+            "In this setting, empowered adds 4.1% profit over expert-store, 95% CI 2.9% to 5.3%; \
+             the largest term of the profit decomposition is returning visits."
         ),
         "verdict from the numbers"
     );
@@ -273,12 +274,65 @@ fn a_comparison_folder_gets_overlays_a_waterfall_and_a_verdict() {
     assert!(report.contains("&quot;not&quot;: &quot;a config&quot;"));
     let waterfall = fs::read_to_string(dir.join("plot-waterfall.svg")).unwrap();
     assert!(waterfall.contains("aria-label=\"Total (B − A)\""));
-    assert!(waterfall.contains("aria-label=\"Retention\""));
+    assert!(waterfall.contains("aria-label=\"Returning visits\""));
     let profit = fs::read_to_string(dir.join("plot-profit.svg")).unwrap();
     assert!(
         profit.contains("aria-label=\"B: empowered\""),
         "policy labels in the legend"
     );
+}
+
+#[test]
+fn a_switch_analysis_gets_a_cumulative_plot_a_year_table_and_its_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = compare_folder(tmp.path());
+    let path = dir.join("comparison.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let extra = serde_json::json!({
+        "horizon_after_switch": {"unit": "days", "days": 728, "days_per_year": 364, "years": 2.0},
+        "by_year": [
+            {"year": 1, "days": 364, "unit": "EUR/year", "mean": -1500, "ci_low": -2500, "ci_high": -500},
+            {"year": 2, "days": 364, "unit": "EUR/year", "mean": 4000, "ci_low": 3000, "ci_high": 5000}
+        ],
+        "payback": {"pays_within_horizon": true, "unit": "days after the switch", "day": 500,
+                    "ci_early_day": 450, "ci_late_day": null, "definition": "..."},
+        "long_run": {"unit": "EUR/year", "first_year": 2, "last_year": 2,
+                     "mean": 4000, "ci_low": 3000, "ci_high": 5000, "definition": "..."},
+        "npv": {"unit": "EUR", "discount_rate": 0.1, "mean": 2100, "ci_low": 900, "ci_high": 3300,
+                "definition": "..."}
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        json[k] = v.clone();
+    }
+    fs::write(&path, json.to_string()).unwrap();
+    let mut csv = String::from("day,mean,ci_low,ci_high\n");
+    for d in 1..=728 {
+        let m = -4.0 * f64::from(d.min(364)) + 11.0 * f64::from(d.max(364) - 364);
+        csv.push_str(&format!(
+            "{d},{m},{},{}\n",
+            m - 0.5 * f64::from(d),
+            m + 0.5 * f64::from(d)
+        ));
+    }
+    fs::write(dir.join("cumulative-difference.csv"), csv).unwrap();
+    let written = plot::render_folder(&dir).expect("the comparison renders");
+    let report = check_rendered(&dir, &written, &["cumulative-difference", "waterfall"]);
+    assert!(
+        report.contains(
+            "Once both have settled (year 2 after the switch), empowered adds €4,000 a year of \
+             profit over expert-store (95% CI €3,000 to €5,000); it pays back from day 500 after \
+             the switch (95% CI day 450 to not within the horizon); NPV over the 2 years after \
+             the switch at 10% a year +€2,100 (95% CI €900 to €3,300). The largest term of the \
+             profit decomposition is returning visits."
+        ),
+        "the verdict rests on the long run and the payback"
+    );
+    assert!(report.contains("Profit difference by year after the switch"));
+    assert!(report.contains("Long run, per year (year 2)"));
+    assert!(!report.contains("warm-up"), "a comparison has no warm-up");
+    let svg = fs::read_to_string(dir.join("plot-cumulative-difference.svg")).unwrap();
+    assert!(svg.contains("Pays back: day 500"));
 }
 
 #[test]

@@ -19,7 +19,8 @@ use crate::util::{effectchain, entries, stderr};
 const BASE: &str = "\
 [simulation]
 days = 42
-warmup_days = 7
+burn_in_min_years = 0
+burn_in_max_years = 0
 replications = 3
 
 [store]

@@ -9,6 +9,7 @@ mod configs;
 mod determinism;
 mod experiments;
 mod plot;
+mod properties;
 mod safety;
 mod util;
 mod validation;

@@ -1,6 +1,8 @@
 //! `effectchain compare A B`: run two policies with common random numbers
-//! and report the paired difference of every KPI, the probability that B
-//! beats A on profit, and where the profit difference comes from.
+//! from the same settled store and report what the switch to B is worth by
+//! year, its payback day, its long-run difference per year and its NPV, the
+//! paired difference of every KPI, the probability that B beats A on
+//! profit, and the terms the profit difference splits into.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +10,7 @@ use clap::Args;
 use effectchain::config::Config;
 use effectchain::engine::KPI_DEFS;
 use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
+use effectchain::experiment::switch::DAYS_PER_YEAR;
 use effectchain::output::{comparison, FolderKind};
 
 use super::common::{
@@ -51,8 +54,9 @@ pub struct CompareArgs {
 
     /// Output folder [default: output/compare-<A stem>-vs-<B stem>].
     ///
-    /// Receives comparison.json, comparison.csv, daily-a.csv, daily-b.csv
-    /// and manifest.json, written atomically like `run`'s folder.
+    /// Receives comparison.json, comparison.csv, cumulative-difference.csv,
+    /// daily-a.csv, daily-b.csv and manifest.json, written atomically like
+    /// `run`'s folder.
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
@@ -187,7 +191,7 @@ fn report(
             human(d.ci_high)
         ));
     }
-    s.push_str("\nProfit difference by mechanism (EUR, adds up to the total):\n");
+    s.push_str("\nProfit difference by term (EUR, the terms add up to the total):\n");
     for ((name, _), m) in MECHANISMS.iter().zip(&c.mechanisms) {
         s.push_str(&format!(
             "  {:<24} {:>12}  [{}, {}]\n",
@@ -197,6 +201,52 @@ fn report(
             human(m.ci_high)
         ));
     }
+    let w = &c.switch;
+    s.push_str(&format!(
+        "\nProfit difference B - A after the switch ({} days, EUR):\n",
+        w.days
+    ));
+    for y in &w.by_year {
+        let part = if y.days == DAYS_PER_YEAR {
+            String::new()
+        } else {
+            format!(" ({} days)", y.days)
+        };
+        s.push_str(&format!(
+            "  {:<30} {:>12}  [{}, {}]\n",
+            format!("year {}{part}", y.year),
+            human(y.difference.mean),
+            human(y.difference.ci_low),
+            human(y.difference.ci_high)
+        ));
+    }
+    if let Some(l) = &w.long_run {
+        s.push_str(&format!(
+            "  {:<30} {:>12}  [{}, {}]\n",
+            format!(
+                "long run, per year ({})",
+                comparison::years_text(l.first_year, l.last_year)
+            ),
+            human(l.per_year.mean),
+            human(l.per_year.ci_low),
+            human(l.per_year.ci_high)
+        ));
+    }
+    s.push_str(&format!(
+        "  {:<30} {:>12}  [{}, {}]\n",
+        format!("NPV at {}%", (1000.0 * w.discount_rate).round() / 10.0),
+        human(w.npv.mean),
+        human(w.npv.ci_low),
+        human(w.npv.ci_high)
+    ));
+    let day = |d: Option<usize>| d.map_or("never".to_string(), |d| d.to_string());
+    s.push_str(&format!(
+        "  {:<30} {:>12}  [{}, {}]  (first day from which the cumulative difference stays > 0)\n",
+        "payback day",
+        day(w.payback.day),
+        day(w.payback.ci_early),
+        day(w.payback.ci_late)
+    ));
     s.push_str(&format!(
         "\nB made more profit than A in {:.0}% of paired replications; P(B's expected profit > A's) = {:.3}.\n",
         100.0 * c.share_b_better,

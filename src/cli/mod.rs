@@ -73,8 +73,11 @@ pub enum Command {
     /// Runs A and B as paired replications sharing their random streams,
     /// and reports every KPI's difference B - A with its 95% CI, the
     /// probability that B beats A on profit, and the profit difference
-    /// split by mechanism (retention, conversion and basket, recovery, word
-    /// of mouth, time and lost visits, giveaways, turnover and training).
+    /// split into terms (returning visits, margin per served visit, failure
+    /// visits kept, first visits, lost visits, staffing and overtime,
+    /// giveaways and discounts, hiring and training, other), and what the
+    /// switch is worth by year, its payback day, its long-run difference per
+    /// year and its NPV.
     ///
     /// Example: effectchain compare configs/expert-store.toml configs/empowered.toml -r 500
     Compare(compare::CompareArgs),

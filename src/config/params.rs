@@ -306,6 +306,9 @@ param_section! {
         /// Share of customers prone to abuse staff when something goes
         /// wrong: incidents concentrate on a few customers.
         abusive_share: f64 = 0.02; "fraction"; [0.0, 1.0];
+        /// Share of customers who would exploit a compensation policy: only
+        /// they learn from a discount that conflict pays (seed 004).
+        opportunist_share: f64 = 0.2; "fraction"; [0.0, 1.0];
         /// Bond below which a relationship customer adopts whoever serves
         /// them as their employee.
         bond_switch_threshold: f64 = 0.05; "0-1 scale"; [0.0, 1.0];
@@ -447,6 +450,9 @@ param_section! {
         /// Escalation under emotion-first recovery relative to
         /// technical-first (acknowledging the emotion defuses it).
         emotion_escalation: f64 = 0.3; "fraction"; [0.0, 1.0];
+        /// Escalation under discount recovery relative to technical-first
+        /// (the discount buys most of the peace).
+        discount_escalation: f64 = 0.2; "fraction"; [0.0, 1.0];
         /// Experience after an escalated recovery relative to an ordinary
         /// technical one.
         escalated_quality: f64 = 0.5; "fraction"; [0.0, 1.0];

@@ -18,46 +18,49 @@ use crate::config::Config;
 use crate::engine::{run_replication, run_switch, Kpis, Replication, KPI_DEFS};
 
 use super::stats::Stats;
+use super::switch::SwitchAnalysis;
 use super::{summarise, RunResults};
 
-/// The mechanisms a profit difference is attributed to, in report order.
+/// The terms a profit difference is split into, in report order: each name
+/// says what the term measures (name, description).
 pub const MECHANISMS: &[(&str, &str)] = &[
     (
-        "retention",
+        "returning_visits",
         "revenue margin from more (or fewer) returning visits",
     ),
     (
-        "conversion_and_basket",
-        "revenue margin per served visit without failure: conversion and basket",
+        "margin_per_served_visit",
+        "revenue margin per served visit without a failure: conversion and basket",
     ),
     (
-        "recovery",
+        "failure_visits_kept",
         "revenue margin per served visit kept through failures and their recovery",
     ),
     (
-        "word_of_mouth",
-        "revenue margin from first visits: referrals and the deterrence of bad word of mouth",
+        "first_visits",
+        "revenue margin from first visits: market arrivals and referrals (word of mouth)",
     ),
     (
-        "time_and_lost_visits",
-        "margin lost on visits that left the queue, and wages and overtime",
+        "lost_visits",
+        "margin lost on visits that left the queue unserved (balked)",
     ),
+    ("staffing_and_overtime", "wages and overtime pay"),
     (
         "giveaways_and_discounts",
         "discretionary spend, goodwill gestures and discounts",
     ),
-    ("turnover_and_training", "hiring and training costs"),
+    ("hiring_and_training", "hiring and training costs"),
     (
         "other",
-        "demand-pulse walk-ins and a change of the gross margin rate",
+        "demand-pulse walk-ins, a change of the gross margin rate and of the fixed store costs",
     ),
 ];
 
-/// One replication's profit difference split by mechanism; the fields of
+/// One replication's profit difference split into terms; the terms of
 /// [`MECHANISMS`] in order, summing to `total`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Decomposition {
-    pub terms: [f64; 8],
+    pub terms: [f64; 9],
     pub total: f64,
 }
 
@@ -93,23 +96,26 @@ impl Decomposition {
         let s = mid(a.served, b.served);
         // served = arrivals - balked, field by field.
         let d = |f: fn(&Kpis) -> f64| f(b) - f(a);
-        let retention = m * rho * d(|k| k.arrivals_returning);
-        let conversion = m * s * (rho_ok(b) - rho_ok(a));
-        let recovery = m * s * (rho_fail(b) - rho_fail(a));
-        let word_of_mouth = m * rho * (d(|k| k.arrivals_market) + d(|k| k.arrivals_referral));
-        let time = -m * rho * d(|k| k.balked) - d(|k| k.cost_wages) - d(|k| k.cost_overtime);
+        let returning_visits = m * rho * d(|k| k.arrivals_returning);
+        let margin_per_served_visit = m * s * (rho_ok(b) - rho_ok(a));
+        let failure_visits_kept = m * s * (rho_fail(b) - rho_fail(a));
+        let first_visits = m * rho * (d(|k| k.arrivals_market) + d(|k| k.arrivals_referral));
+        let lost_visits = -m * rho * d(|k| k.balked);
+        let staffing_and_overtime = -d(|k| k.cost_wages) - d(|k| k.cost_overtime);
         let giveaways = -d(|k| k.cost_giveaways) - d(|k| k.cost_discounts);
-        let turnover = -d(|k| k.cost_hiring) - d(|k| k.cost_training);
-        let other = m * rho * d(|k| k.arrivals_walkin) + mid(a.revenue, b.revenue) * (mb - ma);
+        let hiring_and_training = -d(|k| k.cost_hiring) - d(|k| k.cost_training);
+        let other = m * rho * d(|k| k.arrivals_walkin) + mid(a.revenue, b.revenue) * (mb - ma)
+            - d(|k| k.cost_fixed);
         Decomposition {
             terms: [
-                retention,
-                conversion,
-                recovery,
-                word_of_mouth,
-                time,
+                returning_visits,
+                margin_per_served_visit,
+                failure_visits_kept,
+                first_visits,
+                lost_visits,
+                staffing_and_overtime,
                 giveaways,
-                turnover,
+                hiring_and_training,
                 other,
             ],
             total: b.profit - a.profit,
@@ -134,11 +140,20 @@ pub struct Comparison {
     /// Probability that B's expected profit exceeds A's, from the paired
     /// t statistic (normal approximation of its distribution).
     pub prob_b_better: f64,
+    /// The paired daily profit difference after the switch: by year,
+    /// payback, long run and NPV (see [`SwitchAnalysis`]).
+    pub switch: SwitchAnalysis,
 }
 
 impl Comparison {
-    /// Summarises paired replications (A_k, B_k), given in index order.
-    pub fn from_pairs(seed: u64, pairs: &[(Replication, Replication)]) -> Comparison {
+    /// Summarises paired replications (A_k, B_k), given in index order;
+    /// `discount_rate` (annual, A's `economics.discount_rate`) is the one
+    /// the NPV of the daily profit difference uses.
+    pub fn from_pairs(
+        seed: u64,
+        pairs: &[(Replication, Replication)],
+        discount_rate: f64,
+    ) -> Comparison {
         let n = pairs.len();
         type PairValues = (Vec<f64>, Vec<f64>);
         let values: Vec<PairValues> = pairs
@@ -191,6 +206,16 @@ impl Comparison {
         } else {
             0.5
         };
+        let daily_differences: Vec<Vec<f64>> = pairs
+            .iter()
+            .map(|(x, y)| {
+                x.daily
+                    .iter()
+                    .zip(&y.daily)
+                    .map(|(p, q)| q.profit - p.profit)
+                    .collect()
+            })
+            .collect();
         Comparison {
             seed,
             replications: n,
@@ -200,6 +225,7 @@ impl Comparison {
             mechanisms,
             share_b_better,
             prob_b_better,
+            switch: SwitchAnalysis::of(&daily_differences, discount_rate),
         }
     }
 
@@ -242,7 +268,7 @@ pub fn compare_runs(
     on_done: &(dyn Fn() + Sync),
 ) -> ComparisonRuns {
     let pairs = run_pairs(a, b, seed, seed, replications, on_done);
-    let comparison = Comparison::from_pairs(seed, &pairs);
+    let comparison = Comparison::from_pairs(seed, &pairs, a.economics.discount_rate);
     let (runs_a, runs_b): (Vec<Replication>, Vec<Replication>) = pairs.into_iter().unzip();
     ComparisonRuns {
         comparison,
@@ -305,6 +331,11 @@ mod tests {
     }
 
     #[test]
+    fn every_mechanism_has_a_term() {
+        assert_eq!(MECHANISMS.len(), Decomposition::default().terms.len());
+    }
+
+    #[test]
     fn decomposition_adds_up_in_every_replication() {
         let pairs = run_pairs(&small(0.1), &small(0.8), 5, 5, 6, &|| {});
         for (a, b) in &pairs {
@@ -316,7 +347,7 @@ mod tests {
                 d.total
             );
         }
-        let c = Comparison::from_pairs(5, &pairs);
+        let c = Comparison::from_pairs(5, &pairs, 0.1);
         let sum: f64 = c.mechanisms.iter().map(|s| s.mean).sum();
         let total = c.difference_of("profit").unwrap().mean;
         assert!((sum - total).abs() < 1e-6 * total.abs().max(1.0));
@@ -328,6 +359,49 @@ mod tests {
         for d in &c.difference {
             assert_eq!(d.mean, 0.0);
         }
+    }
+
+    /// Two years after the switch on the small store.
+    fn two_years(latitude: f64) -> Config {
+        let mut c = small(latitude);
+        c.simulation.years_after_switch = 2;
+        c
+    }
+
+    #[test]
+    fn identical_policies_gain_nothing_after_the_switch() {
+        let c = compare(&two_years(0.3), &two_years(0.3), 9, 3, &|| {});
+        let w = &c.switch;
+        assert_eq!(w.by_year.len(), 2);
+        for y in &w.by_year {
+            assert_eq!(y.difference.mean, 0.0);
+            assert_eq!((y.difference.ci_low, y.difference.ci_high), (0.0, 0.0));
+        }
+        assert_eq!(
+            w.payback,
+            super::super::switch::Payback {
+                day: None,
+                ci_early: None,
+                ci_late: None
+            }
+        );
+        assert_eq!(w.npv.mean, 0.0);
+        assert_eq!(w.long_run.unwrap().per_year.mean, 0.0);
+    }
+
+    #[test]
+    fn the_years_add_up_to_the_profit_difference_over_the_horizon() {
+        let (a, b) = (two_years(0.1), two_years(0.8));
+        let c = compare(&a, &b, 5, 4, &|| {});
+        let w = &c.switch;
+        let years: f64 = w.by_year.iter().map(|y| y.difference.mean).sum();
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0);
+        assert!(close(years, w.total.mean), "{years} vs {}", w.total.mean);
+        assert!(close(w.cumulative.last().unwrap().mean, w.total.mean));
+        // The KPI window is the horizon after the switch.
+        let profit = c.difference_of("profit").unwrap().mean;
+        assert!(close(years, profit), "{years} vs {profit}");
+        assert_ne!(profit, 0.0);
     }
 
     #[test]
@@ -347,8 +421,9 @@ mod tests {
         };
         let (a, b) = (store(0.2), store(0.6));
         let n = 16;
-        let crn = Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 3, n, &|| {}));
-        let independent = Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 1_000_003, n, &|| {}));
+        let crn = Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 3, n, &|| {}), 0.1);
+        let independent =
+            Comparison::from_pairs(3, &run_pairs(&a, &b, 3, 1_000_003, n, &|| {}), 0.1);
         let w_crn = crn.difference_of("profit").unwrap().half_width();
         let w_ind = independent.difference_of("profit").unwrap().half_width();
         eprintln!("CRN {w_crn} vs independent {w_ind}");

@@ -9,6 +9,7 @@ pub mod check;
 pub mod compare;
 pub mod stats;
 pub mod sweep;
+pub mod switch;
 
 use rayon::prelude::*;
 

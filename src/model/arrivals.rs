@@ -5,7 +5,7 @@
 //! pulse adds one-off walk-ins. Arrival times follow the weekday's intraday
 //! shape.
 
-use super::customers::Origin;
+use super::customers::{Origin, Traits};
 use super::store::{Store, RECENT_DAYS};
 use super::StoreDay;
 
@@ -89,10 +89,13 @@ impl Store {
             (walkins, Origin::WalkIn),
         ] {
             for _ in 0..count {
-                let relationship = origin != Origin::WalkIn
-                    && self.arrivals_rng.chance(self.profile.relationship_mix);
-                let abusive = self.arrivals_rng.chance(c.customer.abusive_share);
-                let slot = self.customers.add(h0, relationship, abusive, origin);
+                let traits = Traits {
+                    relationship: origin != Origin::WalkIn
+                        && self.arrivals_rng.chance(self.profile.relationship_mix),
+                    abusive: self.arrivals_rng.chance(c.customer.abusive_share),
+                    opportunist: self.arrivals_rng.chance(c.customer.opportunist_share),
+                };
+                let slot = self.customers.add(h0, traits, origin);
                 self.customers[slot as usize].provocation = c.customer.initial_provocation;
                 self.todays.push(slot);
             }

@@ -31,6 +31,14 @@ pub enum Origin {
     WalkIn = 3,
 }
 
+/// The fixed traits a customer is drawn with at the first visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traits {
+    pub relationship: bool,
+    pub abusive: bool,
+    pub opportunist: bool,
+}
+
 /// One customer's state (40 bytes: one cache line holds it with room).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Customer {
@@ -49,6 +57,8 @@ pub struct Customer {
     pub relationship: bool,
     /// Prone to abuse staff when something goes wrong.
     pub abusive: bool,
+    /// Would exploit a compensation policy: learns that conflict pays.
+    pub opportunist: bool,
     /// Abusive incidents since the last warning policy started counting.
     pub strikes: u8,
     pub origin: Origin,
@@ -79,13 +89,7 @@ impl Customers {
     }
 
     /// Adds a customer and returns the slot.
-    pub fn add(
-        &mut self,
-        happiness: f64,
-        relationship: bool,
-        abusive: bool,
-        origin: Origin,
-    ) -> u32 {
+    pub fn add(&mut self, happiness: f64, traits: Traits, origin: Origin) -> u32 {
         self.active += 1;
         self.happiness_sum += happiness;
         let customer = Customer {
@@ -94,8 +98,9 @@ impl Customers {
             provocation: 0.0,
             favourite: NO_EMPLOYEE,
             favourite_generation: 0,
-            relationship,
-            abusive,
+            relationship: traits.relationship,
+            abusive: traits.abusive,
+            opportunist: traits.opportunist,
             strikes: 0,
             origin,
             alive: true,

@@ -109,13 +109,25 @@ impl Store {
             RecoveryPolicy::Discount => {
                 t.discount_owed = true;
                 self.learn_that_conflict_pays(slot as usize);
-                rec.discount_quality
+                // A discount buys most, not all, of the peace.
+                if self
+                    .encounter_rng
+                    .chance(escalation * rec.discount_escalation)
+                {
+                    self.abuse_incident(slot, employee, out);
+                    rec.discount_quality * rec.escalated_quality
+                } else {
+                    rec.discount_quality
+                }
             }
         }
     }
 
-    /// Seed 004: a discount teaches that conflict pays.
+    /// Seed 004: a discount teaches an opportunist that conflict pays.
     fn learn_that_conflict_pays(&mut self, i: usize) {
+        if !self.customers[i].opportunist {
+            return;
+        }
         let learning = self.config.customer.provocation_learning;
         let p = &mut self.customers[i].provocation;
         *p += learning * (1.0 - *p);

@@ -18,7 +18,7 @@
 use crate::config::Config;
 use crate::rng::{Purpose, Stream};
 
-use super::customers::{Customers, Origin, MAX_INTERVAL_DAYS};
+use super::customers::{Customers, Origin, Traits, MAX_INTERVAL_DAYS};
 use super::erosion::{ErosionParams, ServiceStandard};
 use super::profile::StoreProfile;
 use super::roster::{Intraday, Roster};
@@ -177,11 +177,12 @@ impl Store {
             .round() as u32;
         let h0 = c.customer.initial_happiness;
         for _ in 0..n {
-            let relationship = self.customer_rng.chance(self.profile.relationship_mix);
-            let abusive = self.customer_rng.chance(c.customer.abusive_share);
-            let slot = self
-                .customers
-                .add(h0, relationship, abusive, Origin::Initial);
+            let traits = Traits {
+                relationship: self.customer_rng.chance(self.profile.relationship_mix),
+                abusive: self.customer_rng.chance(c.customer.abusive_share),
+                opportunist: self.customer_rng.chance(c.customer.opportunist_share),
+            };
+            let slot = self.customers.add(h0, traits, Origin::Initial);
             self.customers[slot as usize].provocation = c.customer.initial_provocation;
             // Visits are memoryless, so the wait to the first one has the
             // same distribution as any interval between visits.

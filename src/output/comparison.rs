@@ -1,7 +1,10 @@
 //! The files of a policy comparison: `comparison.json` (every KPI of A, B
-//! and the paired difference, the mechanism decomposition and the verdict),
-//! `comparison.csv` (the KPI table), `daily-a.csv` and `daily-b.csv` (each
-//! policy's daily series, in `daily.csv`'s format) and `manifest.json`.
+//! and the paired difference, the mechanism decomposition, the analysis of
+//! the switch over time (by year, payback, long run, NPV) and the verdict),
+//! `comparison.csv` (the KPI table), `cumulative-difference.csv` (the mean
+//! cumulative paired profit difference per day after the switch with its
+//! 95% CI), `daily-a.csv` and `daily-b.csv` (each policy's daily series, in
+//! `daily.csv`'s format) and `manifest.json`.
 
 use serde::Serialize;
 
@@ -10,11 +13,14 @@ use crate::config::Config;
 use crate::engine::KPI_DEFS;
 use crate::experiment::compare::{ComparisonRuns, MECHANISMS};
 use crate::experiment::stats::Stats;
+use crate::experiment::switch::{SwitchAnalysis, DAYS_PER_YEAR};
 
 /// The comparison's JSON.
 pub const COMPARISON_FILE: &str = "comparison.json";
 /// The KPI table as CSV.
 pub const COMPARISON_CSV: &str = "comparison.csv";
+/// The cumulative paired profit difference per day after the switch.
+pub const CUMULATIVE_FILE: &str = "cumulative-difference.csv";
 /// Policy A's daily series.
 pub const DAILY_A_FILE: &str = "daily-a.csv";
 /// Policy B's daily series.
@@ -64,6 +70,74 @@ struct MechanismRow {
 }
 
 #[derive(Serialize)]
+struct Horizon {
+    unit: &'static str,
+    days: usize,
+    days_per_year: usize,
+    years: f64,
+}
+
+#[derive(Serialize)]
+struct YearRow {
+    year: usize,
+    days: usize,
+    unit: &'static str,
+    mean: f64,
+    ci_low: f64,
+    ci_high: f64,
+}
+
+#[derive(Serialize)]
+struct PaybackJson {
+    pays_within_horizon: bool,
+    unit: &'static str,
+    day: Option<usize>,
+    ci_early_day: Option<usize>,
+    ci_late_day: Option<usize>,
+    definition: &'static str,
+}
+
+#[derive(Serialize)]
+struct LongRunJson {
+    unit: &'static str,
+    first_year: usize,
+    last_year: usize,
+    mean: f64,
+    ci_low: f64,
+    ci_high: f64,
+    definition: &'static str,
+}
+
+#[derive(Serialize)]
+struct NpvJson {
+    unit: &'static str,
+    discount_rate: f64,
+    mean: f64,
+    ci_low: f64,
+    ci_high: f64,
+    definition: &'static str,
+}
+
+/// How the payback day is defined (written into `comparison.json`).
+pub const PAYBACK_DEFINITION: &str =
+    "first day after the switch (day 1 = the first day) from which \
+     the mean cumulative paired profit difference B - A stays above zero to the end of the \
+     horizon; ci_early_day and ci_late_day apply the same rule to the upper and the lower edge \
+     of its 95% CI band; null = not within the horizon";
+/// How the long-run difference is defined.
+pub const LONG_RUN_DEFINITION: &str = "per replication, the mean yearly paired profit \
+     difference B - A over the last max(1, floor(N/2)) whole years of the N after the switch \
+     (the first half is the transient of the switch), then the mean and 95% CI across \
+     replications";
+/// How the NPV is defined.
+pub const NPV_DEFINITION: &str = "per replication, the sum over days d = 1.. after the switch \
+     of the paired profit difference B - A of day d times (1 + discount_rate)^(-d/364), then \
+     the mean and 95% CI across replications";
+/// What the verdict sentence rests on.
+pub const VERDICT_BASIS: &str = "headline: long_run (EUR/year once both arms have settled) and \
+     payback; support: npv; the largest term of the profit decomposition names the mechanism";
+
+#[derive(Serialize)]
 struct Meta<'a> {
     tool: &'static str,
     version: &'static str,
@@ -79,6 +153,13 @@ struct Meta<'a> {
 struct ComparisonJson<'a> {
     meta: Meta<'a>,
     verdict: String,
+    verdict_basis: &'static str,
+    horizon_after_switch: Horizon,
+    by_year: Vec<YearRow>,
+    payback: PaybackJson,
+    long_run: Option<LongRunJson>,
+    npv: NpvJson,
+    total_after_switch: Interval,
     profit_difference: Difference,
     profit_difference_percent: Interval,
     share_b_better: f64,
@@ -145,14 +226,12 @@ fn percent(runs: &ComparisonRuns) -> Interval {
     }
 }
 
-/// The one-sentence verdict, from the numbers.
-pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
-    let c = &runs.comparison;
-    let d = &c.difference[profit_index()];
-    let pct = percent(runs);
+/// The mechanism carrying the largest share (in absolute value) of the
+/// profit difference, as words (`returning visits`).
+fn largest_term(runs: &ComparisonRuns) -> String {
     let (largest, _) = MECHANISMS
         .iter()
-        .zip(&c.mechanisms)
+        .zip(&runs.comparison.mechanisms)
         .map(|((name, _), s)| (*name, s.mean))
         .fold(("none", 0.0f64), |best, (n, v)| {
             if v.abs() > best.1.abs() {
@@ -161,6 +240,135 @@ pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
                 best
             }
         });
+    largest.replace('_', " ")
+}
+
+/// An amount in EUR for sentences: `12,345 EUR`, `-1,200 EUR`.
+pub fn eur(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let text = format!("{:.0}", v.abs());
+    let mut grouped = String::with_capacity(text.len() + text.len() / 3 + 1);
+    if v < 0.0 && text.bytes().any(|b| b != b'0') {
+        grouped.push('-');
+    }
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && (text.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped.push_str(" EUR");
+    grouped
+}
+
+/// `+12,345 EUR` / `-12,345 EUR`.
+fn signed_eur(v: f64) -> String {
+    if v > 0.0 && eur(v) != "0 EUR" {
+        format!("+{}", eur(v))
+    } else {
+        eur(v)
+    }
+}
+
+/// `the 5-year horizon` or `the 90-day horizon`.
+pub fn horizon_text(days: usize) -> String {
+    if days > 0 && days % DAYS_PER_YEAR == 0 {
+        format!("the {}-year horizon", days / DAYS_PER_YEAR)
+    } else {
+        format!("the {days}-day horizon")
+    }
+}
+
+/// `years 4-5` or `year 2`.
+pub fn years_text(first: usize, last: usize) -> String {
+    if first == last {
+        format!("year {first}")
+    } else {
+        format!("years {first}-{last}")
+    }
+}
+
+/// The payback clause of the verdict.
+pub fn payback_text(s: &SwitchAnalysis) -> String {
+    let p = &s.payback;
+    let late =
+        |d: Option<usize>| d.map_or("not within the horizon".to_string(), |d| format!("day {d}"));
+    match p.day {
+        Some(d) => format!(
+            "it pays back from day {d} after the switch (95% CI {} to {})",
+            late(p.ci_early),
+            late(p.ci_late)
+        ),
+        None => match p.ci_early {
+            Some(e) => format!(
+                "it does not pay back within {} (the upper edge of the 95% CI does from day {e})",
+                horizon_text(s.days)
+            ),
+            None => format!("it does not pay back within {}", horizon_text(s.days)),
+        },
+    }
+}
+
+/// The one-sentence verdict, from the numbers. Its headline is the
+/// long-run profit difference per year (once both arms have settled) and
+/// the payback day; the NPV over the horizon supports it (see
+/// [`VERDICT_BASIS`]). A horizon shorter than a year falls back on the
+/// profit difference over the KPI window.
+pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
+    let c = &runs.comparison;
+    let s = &c.switch;
+    let through = largest_term(runs);
+    let Some(long) = s.long_run else {
+        return window_verdict(runs, a, b, &through);
+    };
+    let l = &long.per_year;
+    let years = years_text(long.first_year, long.last_year);
+    let head = if l.ci_low > 0.0 {
+        format!(
+            "Once both have settled ({years} after the switch), {} adds {} a year of profit compared with {} (95% CI {} to {})",
+            b.label,
+            eur(l.mean),
+            a.label,
+            eur(l.ci_low),
+            eur(l.ci_high)
+        )
+    } else if l.ci_high < 0.0 {
+        format!(
+            "Once both have settled ({years} after the switch), {} loses {} a year of profit compared with {} (95% CI {} to {})",
+            b.label,
+            eur(-l.mean),
+            a.label,
+            eur(-l.ci_high),
+            eur(-l.ci_low)
+        )
+    } else {
+        format!(
+            "Once both have settled ({years} after the switch), {} makes no clear difference to profit compared with {} ({} a year, 95% CI {} to {})",
+            b.label,
+            a.label,
+            signed_eur(l.mean),
+            eur(l.ci_low),
+            eur(l.ci_high)
+        )
+    };
+    format!(
+        "{head}; {}; NPV over {} at {}% a year {} (95% CI {} to {}). Largest term of the profit decomposition: {through}.",
+        payback_text(s),
+        horizon_text(s.days),
+        (1000.0 * s.discount_rate).round() / 10.0,
+        signed_eur(s.npv.mean),
+        eur(s.npv.ci_low),
+        eur(s.npv.ci_high)
+    )
+}
+
+/// The verdict from the profit difference over the KPI window, for a
+/// horizon without a whole year after the switch.
+fn window_verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>, through: &str) -> String {
+    let d = &runs.comparison.difference[profit_index()];
+    let pct = percent(runs);
     let direction = if d.ci_low > 0.0 {
         "adds"
     } else if d.ci_high < 0.0 {
@@ -168,15 +376,14 @@ pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
     } else {
         "makes no clear difference to"
     };
-    let through = largest.replace('_', " ");
     if direction == "makes no clear difference to" {
         format!(
-            "In this setting, {} {} profit compared with {} ({:+.1}%, 95% CI {:+.1}% to {:+.1}%); the largest single effect is {}.",
+            "In this setting, {} {} profit compared with {} ({:+.1}%, 95% CI {:+.1}% to {:+.1}%); the largest term of the profit decomposition is {}.",
             b.label, direction, a.label, pct.mean, pct.ci_low, pct.ci_high, through
         )
     } else {
         format!(
-            "In this setting, {} {} {:.1}% profit compared with {}, 95% CI {:.1}% to {:.1}%, mostly through {}.",
+            "In this setting, {} {} {:.1}% profit compared with {}, 95% CI {:.1}% to {:.1}%; the largest term of the profit decomposition is {}.",
             b.label,
             direction,
             pct.mean.abs(),
@@ -214,6 +421,56 @@ pub fn render(
             confidence_level: 0.95,
         },
         verdict: verdict(runs, a, b),
+        verdict_basis: VERDICT_BASIS,
+        horizon_after_switch: Horizon {
+            unit: "days",
+            days: c.switch.days,
+            days_per_year: DAYS_PER_YEAR,
+            years: c.switch.days as f64 / DAYS_PER_YEAR as f64,
+        },
+        by_year: c
+            .switch
+            .by_year
+            .iter()
+            .map(|y| YearRow {
+                year: y.year,
+                days: y.days,
+                unit: if y.days == DAYS_PER_YEAR {
+                    "EUR/year"
+                } else {
+                    "EUR (part year)"
+                },
+                mean: y.difference.mean,
+                ci_low: y.difference.ci_low,
+                ci_high: y.difference.ci_high,
+            })
+            .collect(),
+        payback: PaybackJson {
+            pays_within_horizon: c.switch.payback.pays_within_horizon(),
+            unit: "days after the switch",
+            day: c.switch.payback.day,
+            ci_early_day: c.switch.payback.ci_early,
+            ci_late_day: c.switch.payback.ci_late,
+            definition: PAYBACK_DEFINITION,
+        },
+        long_run: c.switch.long_run.map(|l| LongRunJson {
+            unit: "EUR/year",
+            first_year: l.first_year,
+            last_year: l.last_year,
+            mean: l.per_year.mean,
+            ci_low: l.per_year.ci_low,
+            ci_high: l.per_year.ci_high,
+            definition: LONG_RUN_DEFINITION,
+        }),
+        npv: NpvJson {
+            unit: "EUR",
+            discount_rate: c.switch.discount_rate,
+            mean: c.switch.npv.mean,
+            ci_low: c.switch.npv.ci_low,
+            ci_high: c.switch.npv.ci_high,
+            definition: NPV_DEFINITION,
+        },
+        total_after_switch: interval(&c.switch.total),
         profit_difference: difference(&c.difference[profit_index()]),
         profit_difference_percent: percent(runs),
         share_b_better: c.share_b_better,
@@ -269,6 +526,17 @@ pub fn render(
         ));
     }
 
+    let mut cumulative = String::from("day,mean,ci_low,ci_high\n");
+    for (t, st) in c.switch.cumulative.iter().enumerate() {
+        cumulative.push_str(&format!(
+            "{},{},{},{}\n",
+            t + 1,
+            st.mean,
+            st.ci_low,
+            st.ci_high
+        ));
+    }
+
     let manifest = Manifest {
         tool: "effectchain",
         kind: "compare",
@@ -288,6 +556,7 @@ pub fn render(
     Ok(vec![
         (COMPARISON_FILE, json),
         (COMPARISON_CSV, table.into_bytes()),
+        (CUMULATIVE_FILE, cumulative.into_bytes()),
         (DAILY_A_FILE, csv::daily(&runs.a)?),
         (DAILY_B_FILE, csv::daily(&runs.b)?),
         (MANIFEST_FILE, manifest_bytes),

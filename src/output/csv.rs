@@ -1,5 +1,6 @@
-//! CSV exports: `daily.csv` (the mean daily path with its 95% CI) and
-//! `replications.csv` (every KPI of every replication).
+//! CSV exports: `daily.csv` (the mean daily path with its 95% CI),
+//! `replications.csv` (every KPI of every replication) and, for a chain,
+//! `stores.csv` (every store's drivers and KPIs in every replication).
 //!
 //! Columns come from the `DAILY_DEFS` and `KPI_DEFS` tables, so a new
 //! variable appears in the files without touching this module. Numbers are
@@ -7,9 +8,10 @@
 //! back to the same value, never in exponent notation, and the same on
 //! every platform. Records end in `\n`.
 
-use super::{OutputError, DAILY_FILE, REPLICATIONS_FILE};
+use super::{OutputError, DAILY_FILE, REPLICATIONS_FILE, STORES_FILE};
 use crate::engine::{DAILY_DEFS, KPI_DEFS};
 use crate::experiment::RunResults;
+use crate::model::StoreProfile;
 
 /// `daily.csv`: one row per simulated day (day 0 is the first, warm-up
 /// included): `day`, then `<name>_mean,<name>_ci_low,<name>_ci_high` for
@@ -44,6 +46,29 @@ pub fn replications(results: &RunResults) -> Result<Vec<u8>, OutputError> {
             .collect()
     });
     write(REPLICATIONS_FILE, header, rows)
+}
+
+/// `stores.csv`: one row per (replication, store), in that order:
+/// `replication` (its index k), `store` (its index in the chain, from 0),
+/// the store's drivers in [`StoreProfile::DRIVERS`] order, then every KPI of
+/// the store in `KPI_DEFS` order.
+pub fn stores(results: &RunResults) -> Result<Vec<u8>, OutputError> {
+    let header = ["replication", "store"]
+        .into_iter()
+        .chain(StoreProfile::DRIVERS)
+        .chain(KPI_DEFS.iter().map(|d| d.name))
+        .map(str::to_string)
+        .collect();
+    let rows = results.replications.iter().flat_map(|r| {
+        r.stores.iter().enumerate().map(move |(i, store)| {
+            [r.index.to_string(), i.to_string()]
+                .into_iter()
+                .chain(store.profile.values().into_iter().map(num))
+                .chain(store.kpis.values().into_iter().map(num))
+                .collect()
+        })
+    });
+    write(STORES_FILE, header, rows)
 }
 
 fn num(v: f64) -> String {

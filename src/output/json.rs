@@ -134,7 +134,7 @@ struct Manifest<'a> {
     config_path: Option<String>,
     seed: u64,
     replications: usize,
-    files: [&'static str; 4],
+    files: Vec<&'static str>,
     config: &'a Config,
     config_toml: String,
 }
@@ -165,7 +165,7 @@ pub fn manifest(results: &RunResults, info: &RunInfo<'_>) -> Result<Vec<u8>, Out
             config_path: info.config_path.map(|p| p.display().to_string()),
             seed: results.seed,
             replications: results.replications.len(),
-            files: super::FILES,
+            files: super::files(info.config),
             config: info.config,
             config_toml: info.config.to_toml(),
         },

@@ -49,9 +49,23 @@ pub const DAILY_FILE: &str = "daily.csv";
 pub const REPLICATIONS_FILE: &str = "replications.csv";
 /// File recording how the run was made (resolved config, seed, version).
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// File holding every store's drivers and KPIs in every replication
+/// (written only for a chain of more than one store).
+pub const STORES_FILE: &str = "stores.csv";
 
-/// The files of an output folder, in the order they are written.
+/// The files of an output folder, in the order they are written (a chain
+/// adds [`STORES_FILE`] before the manifest; see [`files`]).
 pub const FILES: [&str; 4] = [SUMMARY_FILE, DAILY_FILE, REPLICATIONS_FILE, MANIFEST_FILE];
+
+/// The files a run of `config` writes, in order: [`FILES`], with
+/// [`STORES_FILE`] before the manifest when `config.chain.stores > 1`.
+pub fn files(config: &Config) -> Vec<&'static str> {
+    let mut files = FILES.to_vec();
+    if config.chain.stores > 1 {
+        files.insert(files.len() - 1, STORES_FILE);
+    }
+    files
+}
 
 /// What a manifest records besides the results: how the run was asked for.
 #[derive(Debug, Clone, Copy)]
@@ -156,17 +170,21 @@ impl OutputError {
 }
 
 /// Renders every output file in memory, as `(file name, contents)` pairs in
-/// [`FILES`] order.
+/// the order of [`files`].
 pub fn render(
     results: &RunResults,
     info: &RunInfo<'_>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
-    Ok(vec![
+    let mut files = vec![
         (SUMMARY_FILE, json::summary(results, info)?),
         (DAILY_FILE, csv::daily(results)?),
         (REPLICATIONS_FILE, csv::replications(results)?),
-        (MANIFEST_FILE, json::manifest(results, info)?),
-    ])
+    ];
+    if info.config.chain.stores > 1 {
+        files.push((STORES_FILE, csv::stores(results)?));
+    }
+    files.push((MANIFEST_FILE, json::manifest(results, info)?));
+    Ok(files)
 }
 
 /// Writes all output files of a run into the folder `out`, atomically:
@@ -437,6 +455,11 @@ mod tests {
         let files = render(&results, &info).unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, FILES);
+        assert_eq!(
+            super::files(&config),
+            FILES,
+            "a single store: no stores.csv"
+        );
         let text = |name: &str| {
             let (_, bytes) = files.iter().find(|(n, _)| *n == name).unwrap();
             String::from_utf8(bytes.clone()).unwrap()
@@ -458,6 +481,59 @@ mod tests {
         let manifest = text(MANIFEST_FILE);
         assert!(manifest.contains(RNG_NAME) && manifest.contains("\"config_toml\""));
         assert!(!manifest.contains("thread"));
+    }
+
+    #[test]
+    fn a_chain_writes_one_stores_row_per_replication_and_store() {
+        use crate::engine::KPI_DEFS;
+        use crate::model::StoreProfile;
+        let text = "[simulation]\ndays = 20\nburn_in_min_years = 0\nburn_in_max_years = 0\nreplications = 2\n\
+                    [store]\ninitial_customers = 100\n[chain]\nstores = 3\n";
+        let config = Config::from_toml_str(text, "t.toml").unwrap();
+        let results = crate::experiment::run(&config, &|| {});
+        let line = vec!["effectchain".to_string()];
+        let info = RunInfo {
+            config: &config,
+            config_path: None,
+            command_line: &line,
+        };
+        let files = render(&results, &info).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, super::files(&config));
+        assert_eq!(
+            names,
+            [
+                SUMMARY_FILE,
+                DAILY_FILE,
+                REPLICATIONS_FILE,
+                STORES_FILE,
+                MANIFEST_FILE
+            ]
+        );
+        let (_, bytes) = files.iter().find(|(n, _)| *n == STORES_FILE).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let expected: Vec<&str> = ["replication", "store"]
+            .into_iter()
+            .chain(StoreProfile::DRIVERS)
+            .chain(KPI_DEFS.iter().map(|d| d.name))
+            .collect();
+        assert_eq!(header, expected);
+        let keys: Vec<(String, String)> = lines
+            .map(|l| {
+                let mut cells = l.split(',');
+                assert_eq!(l.split(',').count(), expected.len());
+                (
+                    cells.next().unwrap().to_string(),
+                    cells.next().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let order: Vec<(String, String)> = (0..2)
+            .flat_map(|k| (0..3).map(move |s| (k.to_string(), s.to_string())))
+            .collect();
+        assert_eq!(keys, order, "3 x 2 rows in (replication, store) order");
     }
 
     #[test]

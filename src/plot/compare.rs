@@ -1,6 +1,9 @@
 //! The figures and the story of a comparison folder (`effectchain
-//! compare`): both policies' daily series overlaid, and a waterfall of the
-//! profit difference by mechanism ending in the total with its 95% CI.
+//! compare`): the cumulative paired profit difference after the switch with
+//! its 95% CI band and the payback day, both policies' daily series
+//! overlaid, and a waterfall of the profit difference by term ending in the
+//! total with its 95% CI. Both arms start from the same settled store at
+//! the switch, so the series have no warm-up.
 //!
 //! `comparison.json` is read as untyped JSON, key by key, so that a field
 //! added or missing in another version degrades the report instead of
@@ -10,11 +13,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::data::{self, Estimate};
+use super::chart::{self, BandChart, Curve, Rule};
+use super::data::{self, Band, Estimate};
 use super::report::{HtmlTable, Story};
 use super::run::{folder_name, notes, rerun, HEADLINE};
 use super::series::{self, Context, Source};
-use super::style;
+use super::style::{self, BLUE, INK, VERMILLION};
 use super::waterfall::{self, Waterfall};
 use super::{Figure, PlotError};
 use crate::config::Config;
@@ -26,6 +30,8 @@ pub const COMPARISON_FILE: &str = "comparison.json";
 pub const DAILY_A_FILE: &str = "daily-a.csv";
 /// Policy B's daily series.
 pub const DAILY_B_FILE: &str = "daily-b.csv";
+/// The cumulative paired profit difference per day after the switch.
+pub const CUMULATIVE_FILE: &str = "cumulative-difference.csv";
 /// How the comparison was made.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
@@ -40,6 +46,9 @@ pub struct Contribution {
 /// One KPI of the comparison: name, A, B and the paired difference B - A.
 type KpiRow = (String, Option<Estimate>, Option<Estimate>, Option<Estimate>);
 
+/// A payback day and the early and late ends of its CI.
+type Days3 = (Option<u64>, Option<u64>, Option<u64>);
+
 /// What the report needs from `comparison.json` and the manifest.
 struct Comparison {
     a: String,
@@ -48,9 +57,18 @@ struct Comparison {
     b_path: Option<String>,
     replications: Option<u64>,
     seed: Option<String>,
+    /// Days after the switch (the horizon both arms run).
     window: Option<f64>,
-    warmup: Option<f64>,
     kpis: Vec<KpiRow>,
+    /// (year, days, difference) per year after the switch.
+    by_year: Vec<(u64, u64, Estimate)>,
+    /// Payback day with the early and late end of its CI (None: not
+    /// within the horizon); None when the file has no payback.
+    payback: Option<Days3>,
+    /// (first year, last year, difference per year).
+    long_run: Option<(u64, u64, Estimate)>,
+    /// (discount rate, NPV).
+    npv: Option<(f64, Estimate)>,
     mechanisms: Vec<Contribution>,
     difference: Option<Estimate>,
     percent: Option<Estimate>,
@@ -84,7 +102,43 @@ fn read(json: &Value, manifest: Option<&Value>) -> Comparison {
     let (b, b_path) = side("b", "B");
     let config_a = manifest.and_then(|m| m.get("config_a"));
     let sim = |key: &str| config_a.and_then(|c| data::num(c.get("simulation")?, key));
-    let (days, warmup) = (sim("days"), sim("warmup_days"));
+    let horizon = json
+        .get("horizon_after_switch")
+        .and_then(|h| data::num(h, "days"))
+        .or_else(|| sim("years_after_switch").map(|y| 364.0 * y));
+    let day = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64);
+    let by_year = json
+        .get("by_year")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| {
+                    Some((
+                        day(r, "year")?,
+                        day(r, "days").unwrap_or(364),
+                        Estimate::of(r)?,
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let payback = json
+        .get("payback")
+        .filter(|p| p.is_object())
+        .map(|p| (day(p, "day"), day(p, "ci_early_day"), day(p, "ci_late_day")));
+    let long_run = json.get("long_run").and_then(|l| {
+        Some((
+            day(l, "first_year")?,
+            day(l, "last_year")?,
+            Estimate::of(l)?,
+        ))
+    });
+    let npv = json.get("npv").and_then(|n| {
+        Some((
+            data::num(n, "discount_rate").unwrap_or(f64::NAN),
+            Estimate::of(n)?,
+        ))
+    });
     let kpis = json
         .get("kpis")
         .and_then(Value::as_array)
@@ -132,12 +186,12 @@ fn read(json: &Value, manifest: Option<&Value>) -> Comparison {
             .get("seed")
             .or_else(|| manifest?.get("seed"))
             .map(Value::to_string),
-        window: match (days, warmup) {
-            (Some(d), Some(w)) => Some(d - w),
-            _ => None,
-        },
-        warmup,
+        window: horizon,
         kpis,
+        by_year,
+        payback,
+        long_run,
+        npv,
         mechanisms,
         difference: json.get("profit_difference").and_then(Estimate::of),
         percent: json.get("profit_difference_percent").and_then(Estimate::of),
@@ -184,6 +238,13 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
     let daily_b = read_daily(DAILY_B_FILE)?;
 
     let mut figures = Vec::new();
+    let cumulative_path = dir.join(CUMULATIVE_FILE);
+    if cumulative_path.is_file() {
+        let table = data::read_table(&cumulative_path)?;
+        if let Some(figure) = cumulative(&c, &table)? {
+            figures.push(figure);
+        }
+    }
     if !c.mechanisms.is_empty() || c.difference.is_some() {
         figures.push(waterfall(&c)?);
     }
@@ -206,8 +267,9 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
             &Context {
                 what: format!("{} (B) vs {} (A)", c.b, c.a),
                 replications: c.replications,
-                warmup: c.warmup,
-                note: "Overlapping bands do not mean no difference: the paired difference \
+                // Both arms start from the same settled store: no warm-up.
+                warmup: None,
+                note: "Day 0 is the first day after the switch. Overlapping bands do not mean no difference: the paired difference \
                        (see the waterfall) is far more precise."
                     .into(),
             },
@@ -219,13 +281,116 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
 }
 
 fn window_text(c: &Comparison) -> String {
-    c.window.map_or("the KPI window".to_string(), |d| {
-        format!("the {d:.0}-day KPI window")
-    })
+    c.window
+        .map_or("the horizon after the switch".to_string(), |d| {
+            if d > 0.0 && d % 364.0 == 0.0 {
+                format!("the {:.0} years after the switch", d / 364.0)
+            } else {
+                format!("the {d:.0} days after the switch")
+            }
+        })
 }
 
-/// The one-sentence verdict from the numbers.
+/// `years 4-5` or `year 2`.
+fn years_text(first: u64, last: u64) -> String {
+    if first == last {
+        format!("year {first}")
+    } else {
+        format!("years {first}-{last}")
+    }
+}
+
+/// `day 213`, or `not within the horizon`.
+fn day_text(d: Option<u64>) -> String {
+    d.map_or("not within the horizon".to_string(), |d| format!("day {d}"))
+}
+
+/// The payback clause: `it pays back from day 213 after the switch (95% CI
+/// day 150 to day 290)`.
+fn payback_text(c: &Comparison, (day, early, late): Days3) -> String {
+    match day {
+        Some(d) => format!(
+            "it pays back from day {d} after the switch (95% CI {} to {})",
+            day_text(early),
+            day_text(late)
+        ),
+        None => format!("it does not pay back within {}", window_text(c)),
+    }
+}
+
+/// The verdict from the long-run difference per year and the payback day
+/// (the headline) and the NPV (support), when the comparison has them.
+fn switch_verdict(c: &Comparison) -> Option<String> {
+    let (first, last, l) = c.long_run?;
+    let years = years_text(first, last);
+    let mut s = if l.lo > 0.0 {
+        format!(
+            "Once both have settled ({years} after the switch), {} adds {} a year of profit over {} (95% CI {} to {})",
+            c.b,
+            style::eur(l.mean),
+            c.a,
+            style::eur(l.lo),
+            style::eur(l.hi)
+        )
+    } else if l.hi < 0.0 {
+        format!(
+            "Once both have settled ({years} after the switch), {} loses {} a year of profit against {} (95% CI {} to {})",
+            c.b,
+            style::eur(-l.mean),
+            c.a,
+            style::eur(-l.hi),
+            style::eur(-l.lo)
+        )
+    } else {
+        format!(
+            "Once both have settled ({years} after the switch), {} and {} make about the same profit: {} a year, 95% CI {} to {}",
+            c.b,
+            c.a,
+            style::signed_eur(l.mean),
+            style::eur(l.lo),
+            style::eur(l.hi)
+        )
+    };
+    if let Some(p) = c.payback {
+        s.push_str("; ");
+        s.push_str(&payback_text(c, p));
+    }
+    if let Some((rate, npv)) = c.npv {
+        let at = if rate.is_finite() {
+            format!(" at {}% a year", (1000.0 * rate).round() / 10.0)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "; NPV over {}{at} {} (95% CI {} to {})",
+            window_text(c),
+            style::signed_eur(npv.mean),
+            style::eur(npv.lo),
+            style::eur(npv.hi)
+        ));
+    }
+    s.push('.');
+    if let Some(m) = c
+        .mechanisms
+        .iter()
+        .filter(|m| m.value.mean != 0.0)
+        .max_by(|x, y| x.value.mean.abs().total_cmp(&y.value.mean.abs()))
+    {
+        s.push_str(&format!(
+            " The largest term of the profit decomposition is {}.",
+            style::mechanism_name(&m.name).to_lowercase()
+        ));
+    }
+    Some(s)
+}
+
+/// The one-sentence verdict from the numbers: the long-run difference per
+/// year and the payback day, with the NPV in support; without them (an
+/// older folder) the profit difference over the window.
 fn verdict(c: &Comparison) -> String {
+    if let Some(v) = switch_verdict(c) {
+        return v;
+    }
     let Some(d) = c.difference else {
         return c
             .verdict
@@ -256,15 +421,15 @@ fn verdict(c: &Comparison) -> String {
             )
         }
     };
-    let through = |positive: bool| {
+    let through = |_positive: bool| {
         let best = c
             .mechanisms
             .iter()
-            .filter(|m| (m.value.mean > 0.0) == positive && m.value.mean != 0.0)
+            .filter(|m| m.value.mean != 0.0)
             .max_by(|x, y| x.value.mean.abs().total_cmp(&y.value.mean.abs()));
         best.map_or(String::new(), |m| {
             format!(
-                ", mostly through {}",
+                "; the largest term of the profit decomposition is {}",
                 style::mechanism_name(&m.name).to_lowercase()
             )
         })
@@ -318,12 +483,41 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         kind: "Policy comparison".into(),
         heading: format!("{} (B) compared with {} (A)", c.b, c.a),
         question: format!(
-            "Does {} make more profit than {} over {window}, and through which mechanisms?",
-            c.b, c.a
+            "Starting from the settled store, does switching from {} to {} pay, when, and by \
+             how much a year in the long run?",
+            c.a, c.b
         ),
         verdict: verdict(c),
         ..Story::default()
     };
+    if let Some((first, last, l)) = c.long_run {
+        story.facts.push(format!(
+            "Long run ({}, once both arms have settled; the first half of the horizon is the \
+             transient of the switch): the profit difference B − A is {} a year (95% CI {} to {}).",
+            years_text(first, last),
+            style::signed_eur(l.mean),
+            style::eur(l.lo),
+            style::eur(l.hi)
+        ));
+    }
+    if let Some(p) = c.payback {
+        story.facts.push(format!(
+            "Payback: {}. The payback day is the first day from which the mean cumulative \
+             difference stays above zero to the end of the horizon; its CI applies the same \
+             rule to the edges of the 95% band.",
+            payback_text(c, p)
+        ));
+    }
+    if let Some((rate, npv)) = c.npv {
+        story.facts.push(format!(
+            "Net present value of the daily difference over {window}, discounted at {}% a \
+             year: {} (95% CI {} to {}).",
+            (1000.0 * rate).round() / 10.0,
+            style::signed_eur(npv.mean),
+            style::eur(npv.lo),
+            style::eur(npv.hi)
+        ));
+    }
     if let Some((_, Some(a), Some(b), d)) = c.kpi("profit") {
         let mut s = format!(
             "Profit over {window}: A ({}) {} (95% CI {} to {}), B ({}) {} (95% CI {} to {})",
@@ -402,14 +596,58 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         }
     }
 
+    if !c.by_year.is_empty() {
+        let cell = |e: &Estimate| {
+            vec![
+                style::signed_eur(e.mean),
+                format!("{} to {}", style::eur(e.lo), style::eur(e.hi)),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = c
+            .by_year
+            .iter()
+            .map(|(year, days, e)| {
+                let label = if *days == 364 {
+                    format!("Year {year}")
+                } else {
+                    format!("Year {year} ({days} days)")
+                };
+                std::iter::once(label).chain(cell(e)).collect()
+            })
+            .collect();
+        if let Some((first, last, l)) = c.long_run {
+            rows.push(
+                std::iter::once(format!("Long run, per year ({})", years_text(first, last)))
+                    .chain(cell(&l))
+                    .collect(),
+            );
+        }
+        if let Some((_, npv)) = c.npv {
+            rows.push(
+                std::iter::once("NPV over the horizon".to_string())
+                    .chain(cell(&npv))
+                    .collect(),
+            );
+        }
+        story.tables.push(HtmlTable {
+            title: "Profit difference by year after the switch".into(),
+            intro: "The paired profit difference B − A summed over each year (364 days) after \
+                    the switch, with its 95% CI; the long run is the mean per year over the \
+                    second half of the horizon, once both arms have settled."
+                .into(),
+            header: ["year", "B − A (EUR)", "95% CI"].map(String::from).to_vec(),
+            rows,
+            collapsed: false,
+        });
+    }
     if !c.mechanisms.is_empty() {
         story.tables.push(HtmlTable {
             title: "Where the profit difference comes from".into(),
             intro: format!(
-                "Mean change in profit (B − A) over {window} through each mechanism, with its \
-                 95% CI. The mechanisms add up to the total difference."
+                "Mean change in profit (B − A) over {window} in each term of an exact \
+                 accounting identity, with its 95% CI. The terms add up to the total difference."
             ),
-            header: ["mechanism", "what it covers", "B − A", "95% CI"]
+            header: ["term", "what it measures", "B − A", "95% CI"]
                 .map(String::from)
                 .to_vec(),
             rows: c
@@ -496,12 +734,12 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             format!("{n} pairs, A and B sharing each pair's random streams"),
         ));
     }
-    if let (Some(w), Some(win)) = (c.warmup, c.window) {
+    if let Some(win) = c.window {
         settings.push((
-            "Days simulated".into(),
+            "Days after the switch".into(),
             format!(
-                "{:.0}, of which the first {w:.0} are warm-up (not in the KPIs)",
-                w + win
+                "{win:.0}: both policies start from the same settled store, burnt in under A's \
+                 policy"
             ),
         ));
     }
@@ -524,7 +762,17 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             folder_name(dir)
         ));
     }
-    story.notes = notes();
+    // A comparison has no warm-up: both arms start from the same settled
+    // store at the switch.
+    story.notes = notes()
+        .into_iter()
+        .filter(|n| !n.contains("warm-up"))
+        .collect();
+    story.notes.push(
+        "Both policies start from the same settled store (burnt in under A's policy) and run \
+         from the switch on; KPIs and money cover the days after the switch, in EUR."
+            .into(),
+    );
     story.notes.push(
         "Common random numbers: both policies face the same customers and the same random \
          events in each replication pair, so the difference shows the policy, not luck."
@@ -545,7 +793,81 @@ pub fn config_text(v: &Value) -> Option<String> {
     }
 }
 
-/// The waterfall of the profit difference by mechanism.
+/// The mean cumulative paired profit difference after the switch with its
+/// 95% CI band, zero and the payback day.
+fn cumulative(c: &Comparison, table: &data::Table) -> Result<Option<Figure>, PlotError> {
+    let (Some(days), Some(mean)) = (table.column("day"), table.column("mean")) else {
+        return Ok(None);
+    };
+    if days.is_empty() {
+        return Ok(None);
+    }
+    let band = Band {
+        lo: table.column("ci_low").unwrap_or_else(|| mean.clone()),
+        hi: table.column("ci_high").unwrap_or_else(|| mean.clone()),
+        mean,
+    };
+    let mut vlines = Vec::new();
+    let payback = match c.payback {
+        Some((Some(d), early, late)) => {
+            vlines.push(Rule {
+                at: d as f64,
+                label: format!("Pays back: day {d}"),
+                color: VERMILLION,
+            });
+            format!(
+                " The mean pays back from day {d} after the switch (95% CI {} to {}).",
+                day_text(early),
+                day_text(late)
+            )
+        }
+        Some((None, _, _)) => format!(" It does not pay back within {}.", window_text(c)),
+        None => String::new(),
+    };
+    let reps = c.replications.map_or("the replications".to_string(), |n| {
+        format!("{n} paired replications")
+    });
+    let title = format!(
+        "Cumulative profit difference after the switch: {} (B) vs {} (A)",
+        c.b, c.a
+    );
+    let spec = BandChart {
+        title: title.clone(),
+        subtitle: format!(
+            "Profit of B minus profit of A, summed from the switch to each day, mean across \
+             {reps} with its 95% confidence band. Both start from the same settled store.{payback}"
+        ),
+        x_desc: "Day after the switch".into(),
+        y_desc: "Cumulative profit difference B − A (EUR)".into(),
+        curves: vec![Curve {
+            label: "Mean with 95% CI".into(),
+            x: days,
+            band,
+            color: BLUE,
+            dashed: false,
+            markers: false,
+        }],
+        shade: None,
+        hlines: vec![Rule {
+            at: 0.0,
+            label: "No difference".into(),
+            color: INK,
+        }],
+        vlines,
+        integer_x: true,
+    };
+    let caption = format!(
+        "How the profit difference of switching from {} to {} builds up day by day after the \
+         switch.{payback}",
+        c.a, c.b
+    );
+    Figure::draw("cumulative-difference", &title, caption, true, |root| {
+        chart::band_chart(root, &spec)
+    })
+    .map(Some)
+}
+
+/// The waterfall of the profit difference by term.
 fn waterfall(c: &Comparison) -> Result<Figure, PlotError> {
     let total = c.difference.unwrap_or_else(|| {
         let sum = c.mechanisms.iter().map(|m| m.value.mean).sum();
@@ -557,17 +879,17 @@ fn waterfall(c: &Comparison) -> Result<Figure, PlotError> {
     });
     let window = window_text(c);
     waterfall::figure(&Waterfall {
-        title: format!("Profit difference by mechanism: {} (B) vs {} (A)", c.b, c.a),
+        title: format!("Profit difference by term: {} (B) vs {} (A)", c.b, c.a),
         subtitle: format!(
-            "Each bar is the mean change in profit (B − A) over {window} through one \
-             mechanism, starting where the previous bar ends; together they add up to the \
+            "Each bar is the mean change in profit (B − A) over {window} in one \
+             term, starting where the previous bar ends; together they add up to the \
              total.{}",
             c.replications.map_or(String::new(), |r| format!(
                 " {r} paired replications with common random numbers."
             ))
         ),
         caption: format!(
-            "The profit difference between {} and {} split by mechanism; the last bar is the \
+            "The profit difference between {} and {} split by term; the last bar is the \
              total with its 95% confidence interval.",
             c.b, c.a
         ),

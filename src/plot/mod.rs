@@ -7,9 +7,10 @@
 //!
 //! * a run folder (`summary.json`, `daily.csv`): daily series with 95% CI
 //!   ribbons and the distribution of profit across replications;
-//! * a comparison folder (`comparison.json`, `daily-a.csv`, `daily-b.csv`):
-//!   both policies' series overlaid and a waterfall of the profit
-//!   difference by mechanism;
+//! * a comparison folder (`comparison.json`, `cumulative-difference.csv`,
+//!   `daily-a.csv`, `daily-b.csv`): the cumulative profit difference after
+//!   the switch with its payback day, both policies' series overlaid and a
+//!   waterfall of the profit difference by term;
 //! * a sweep folder (`points.csv`): KPIs against one parameter with CI
 //!   bands, a heatmap with the break-even contour for two, main effects for
 //!   more;

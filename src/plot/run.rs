@@ -55,8 +55,10 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
         .map(data::stem)
         .unwrap_or_else(|| folder_name(dir));
     let reps = data::num(&meta, "replications").map(|r| r as u64);
-    let warmup = data::num(&meta, "warmup_days");
-    let window = data::num(&meta, "kpi_window_days");
+    // The daily series holds the measured days only (the burn-in is not
+    // kept), so nothing in it is a warm-up.
+    let warmup = None;
+    let window = data::num(&meta, "days");
     let kpis = summary.get("kpis").cloned().unwrap_or(Value::Null);
     let estimate = |name: &str| kpis.get(name).and_then(Estimate::of);
 
@@ -230,11 +232,20 @@ fn settings(meta: &Value, manifest: Option<&Value>) -> Vec<(String, String)> {
     if let Some(r) = data::num(meta, "replications") {
         out.push(("Replications".into(), format!("{r:.0}")));
     }
-    if let (Some(d), Some(w)) = (data::num(meta, "days"), data::num(meta, "warmup_days")) {
-        out.push((
-            "Days simulated".into(),
-            format!("{d:.0}, of which the first {w:.0} are warm-up (not in the KPIs)"),
-        ));
+    if let Some(d) = data::num(meta, "days") {
+        let burn_in = meta.get("burn_in");
+        let mean = burn_in.and_then(|b| data::num(b, "mean_days"));
+        let settled = burn_in.and_then(|b| data::num(b, "replications_settled"));
+        let unsettled = burn_in.and_then(|b| data::num(b, "replications_unsettled"));
+        let after = match (mean, settled, unsettled) {
+            (Some(m), Some(s), Some(u)) => format!(
+                ", after a burn-in of {:.1} years on average ({s:.0} of {:.0} replications settled)",
+                m / 364.0,
+                s + u
+            ),
+            _ => String::new(),
+        };
+        out.push(("Days measured".into(), format!("{d:.0}{after}")));
     }
     if let Some(s) = data::num(meta, "stores") {
         out.push(("Stores".into(), format!("{s:.0}")));

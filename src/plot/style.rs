@@ -91,10 +91,10 @@ pub fn kpi_name(name: &str) -> String {
 /// A mechanism's name for people, e.g. `Conversion & basket`.
 pub fn mechanism_name(name: &str) -> String {
     match name {
-        "conversion_and_basket" => "Conversion & basket".into(),
-        "time_and_lost_visits" => "Time & lost visits".into(),
+        "margin_per_served_visit" => "Margin per served visit".into(),
+        "staffing_and_overtime" => "Staffing & overtime".into(),
         "giveaways_and_discounts" => "Giveaways & discounts".into(),
-        "turnover_and_training" => "Turnover & training".into(),
+        "hiring_and_training" => "Hiring & training".into(),
         other => sentence_case(other),
     }
 }

@@ -1,0 +1,146 @@
+//! Property and regression tests of the model: random valid configs give
+//! KPIs inside their documented ranges, and the bugs of issue 8 stay fixed.
+
+use effectchain::config::Config;
+use effectchain::engine::{run_replication, Kpis};
+use proptest::prelude::*;
+
+/// A small store, measured from day 0 so each case is fast.
+fn small() -> Config {
+    let mut c = Config::default();
+    c.simulation.days = 56;
+    c.simulation.burn_in_min_years = 0;
+    c.simulation.burn_in_max_years = 0;
+    c.store.initial_customers = 400;
+    c.market.households = 4_000.0;
+    c.policy.staff = 4;
+    c
+}
+
+/// Every KPI is finite; shares are in [0, 1]; times, counts and costs are
+/// not negative.
+fn assert_in_range(k: &Kpis) {
+    for (def, v) in effectchain::engine::KPI_DEFS.iter().zip(k.values()) {
+        assert!(v.is_finite(), "{} = {v}", def.name);
+        let share = def.unit == "fraction" && def.name != "profit_margin";
+        if share || def.unit == "0-1" {
+            assert!(
+                (0.0..=1.0).contains(&v),
+                "{} = {v} outside [0, 1]",
+                def.name
+            );
+        }
+        let non_negative = def.name.starts_with("cost_")
+            || matches!(
+                def.unit,
+                "minutes" | "hours" | "visits" | "count" | "customers" | "employees" | "hours/week"
+            );
+        if non_negative {
+            assert!(v >= 0.0, "{} = {v} is negative", def.name);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_valid_configs_give_kpis_in_range(
+        latitude in 0.0..=1.0f64,
+        staff in 1u32..8,
+        full_time in 0.0..=1.0f64,
+        training in 0.0..=160.0f64,
+        skill_gain in 0.0..=1.0f64,
+        quit_rate in 0.0..=10.0f64,
+        growth in 0.0..=1.0f64,
+        neutral in 0.0..=1.0f64,
+        productivity in 0.0..=0.9f64,
+        budget in 0.0..=2_000.0f64,
+        failure in 0.0..=1.0f64,
+        delight in 0u32..5,
+        seed in 0u64..1_000,
+    ) {
+        let mut c = small();
+        c.policy.latitude = latitude;
+        c.policy.staff = staff;
+        c.policy.full_time_share = full_time;
+        c.policy.training_hours = training;
+        c.workforce.training_skill_gain = skill_gain;
+        c.workforce.quit_rate = quit_rate;
+        c.workforce.growth_need = growth;
+        c.workforce.growth_need_neutral = neutral;
+        c.policy.productivity_target = productivity;
+        c.policy.discretion_budget = budget;
+        c.service.failure_rate = failure;
+        c.policy.delight_target = delight;
+        prop_assume!(c.validate().is_ok());
+        let r = run_replication(&c, seed, 0);
+        assert_in_range(&r.kpis);
+        prop_assert!(r.kpis.headcount <= f64::from(staff) + 1e-9);
+    }
+}
+
+#[test]
+fn fast_training_keeps_skill_exhaustion_and_service_time_in_range() {
+    // Issue 8: `s += (1 - s) * rate` diverged for rates above 2.
+    let mut c = small();
+    c.workforce.training_skill_gain = 0.5;
+    c.policy.training_hours = 160.0;
+    c.workforce.quit_rate = 5.0;
+    let k = run_replication(&c, 1, 0).kpis;
+    assert_in_range(&k);
+    // 40 training hours a week leave the part-timers no floor time at all.
+    assert!(k.time_per_customer < 120.0, "{}", k.time_per_customer);
+}
+
+#[test]
+fn autonomy_is_continuous_near_a_neutral_growth_need_of_one() {
+    // Issue 8: the autonomy term divided by 1 - growth_need_neutral.
+    let satisfaction = |neutral: f64| {
+        let mut c = small();
+        c.workforce.growth_need = 1.0;
+        c.workforce.growth_need_neutral = neutral;
+        c.policy.latitude = 1.0;
+        run_replication(&c, 2, 0).kpis.staff_satisfaction
+    };
+    let (a, b) = (satisfaction(0.999), satisfaction(1.0));
+    assert!((a - b).abs() < 0.01, "{a} vs {b}");
+}
+
+#[test]
+fn delighted_share_counts_served_visits_only() {
+    // Issue 8: balked visits were counted as delighted.
+    let mut c = small();
+    c.policy.staff = 1;
+    c.market.patience_minutes = 0.1;
+    c.customer.balk_experience = 1.0;
+    let k = run_replication(&c, 3, 0).kpis;
+    assert!(k.balked > 0.0);
+    assert!(k.delighted_share <= 1.0, "{}", k.delighted_share);
+}
+
+#[test]
+fn a_pulse_of_size_zero_draws_like_no_pulse() {
+    // Issue 8: pulse_size 0 was a sentinel that changed the draws.
+    let mut a = small();
+    a.simulation.days = 70;
+    let mut b = a.clone();
+    b.market.pulse_start_week = 4;
+    b.market.pulse_weeks = 2;
+    b.market.pulse_size = 0.0;
+    assert_eq!(
+        run_replication(&a, 4, 0).kpis,
+        run_replication(&b, 4, 0).kpis
+    );
+}
+
+#[test]
+fn headcount_does_not_count_the_days_leavers() {
+    let mut c = small();
+    c.workforce.quit_rate = 10.0;
+    c.workforce.hiring_delay_days = 3_650.0;
+    let r = run_replication(&c, 5, 0);
+    // Everyone quits within the run and nobody is hired back: the last
+    // day's filled positions are none, and the mean is below the payroll.
+    assert!(r.kpis.headcount < f64::from(c.policy.staff));
+}
