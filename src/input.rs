@@ -362,7 +362,7 @@ pub fn memory_estimate(config: &Config, replications: u64, concurrent: u64, side
 /// of its catchment (the finite market bounds the base, docs/MODEL.md M1).
 fn most_customers(config: &Config) -> u64 {
     u64::from(config.store.initial_customers)
-        .saturating_add(config.market.households.max(0.0).min(1e15) as u64)
+        .saturating_add(config.market.households.clamp(0.0, 1e15) as u64)
 }
 
 /// The memory a run may be estimated to need: the smaller of 16 GiB and

@@ -90,7 +90,7 @@ fn finding(text: &str) -> Option<(f64, f64, f64)> {
         .nth(1)?
         .split(' ')
         .next()?
-        .trim_end_matches(|c| c == ')' || c == '.'));
+        .trim_end_matches([')', '.']));
     Some((mean, lo, hi))
 }
 

@@ -89,44 +89,6 @@ impl ServiceStandard {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn oliva_sterman() -> ErosionParams {
-        ErosionParams {
-            initial_standard: 1.08,
-            alpha: -0.64,
-            tau_down_weeks: 18.8,
-            tau_up_weeks: 8.14e6,
-            min_time: 0.1,
-        }
-    }
-
-    #[test]
-    fn balanced_load_keeps_the_standard() {
-        let mut s = ServiceStandard::new(oliva_sterman());
-        for _ in 0..50 {
-            s.weekly_update(100.0, 108.0);
-        }
-        assert!((s.standard - 1.08).abs() < 1e-12);
-    }
-
-    #[test]
-    fn a_pulse_ratchets_the_standard_down() {
-        let mut s = ServiceStandard::new(oliva_sterman());
-        s.weekly_update(120.0, 108.0);
-        assert!((s.actual / 1.08 - 1.2f64.powf(-0.64)).abs() < 1e-12);
-        for _ in 1..26 {
-            s.weekly_update(120.0, 108.0);
-        }
-        for _ in 0..200 {
-            s.weekly_update(100.0, 108.0);
-        }
-        assert!(s.standard < 1.0, "{}", s.standard);
-    }
-}
-
 impl ErosionParams {
     /// The parameters of a config's `[erosion]` section.
     pub fn of(config: &crate::config::Config) -> ErosionParams {
@@ -167,5 +129,43 @@ impl super::Store {
     /// weekly update of the service standard.
     pub fn last_week_load(&self) -> super::WeekLoad {
         self.last_week
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oliva_sterman() -> ErosionParams {
+        ErosionParams {
+            initial_standard: 1.08,
+            alpha: -0.64,
+            tau_down_weeks: 18.8,
+            tau_up_weeks: 8.14e6,
+            min_time: 0.1,
+        }
+    }
+
+    #[test]
+    fn balanced_load_keeps_the_standard() {
+        let mut s = ServiceStandard::new(oliva_sterman());
+        for _ in 0..50 {
+            s.weekly_update(100.0, 108.0);
+        }
+        assert!((s.standard - 1.08).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_pulse_ratchets_the_standard_down() {
+        let mut s = ServiceStandard::new(oliva_sterman());
+        s.weekly_update(120.0, 108.0);
+        assert!((s.actual / 1.08 - 1.2f64.powf(-0.64)).abs() < 1e-12);
+        for _ in 1..26 {
+            s.weekly_update(120.0, 108.0);
+        }
+        for _ in 0..200 {
+            s.weekly_update(100.0, 108.0);
+        }
+        assert!(s.standard < 1.0, "{}", s.standard);
     }
 }
