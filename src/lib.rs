@@ -46,6 +46,7 @@
 //! assert!(served.mean > 0.0 && served.mean <= visits.mean);
 //! ```
 
+pub mod calibrate;
 pub mod config;
 pub mod engine;
 pub mod experiment;

@@ -4,6 +4,7 @@
 //! **Invariant:** only this module (binary-only, declared from `main.rs`)
 //! knows clap and indicatif and writes to the terminal.
 
+mod calibrate;
 mod check;
 mod common;
 mod compare;
@@ -127,6 +128,17 @@ pub enum Command {
     ///
     /// Example: effectchain validate --only sears
     Validate(validate::ValidateArgs),
+    /// Re-run the calibration of the defaults fitted to a figure.
+    ///
+    /// Each calibration target names one parameter, one KPI of the default
+    /// store and the figure it should show (docs/VALIDATION.md,
+    /// Calibration); the parameter is searched by bisection, target after
+    /// target, and the table shows the value found next to the committed
+    /// default. Writes no files. Calibration figures are never validation
+    /// targets.
+    ///
+    /// Example: effectchain calibrate --reduced
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// The result of parsing: a command to execute, or help/version text that
@@ -231,6 +243,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Plot(args) => plot::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Validate(args) => validate::execute(&args),
+        Command::Calibrate(args) => calibrate::execute(&args),
     }
 }
 
