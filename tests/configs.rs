@@ -125,3 +125,19 @@ fn each_policy_configs_finding_keeps_its_sign() {
     }
     assert!(checked >= 10, "only {checked} configs state a finding");
 }
+
+#[test]
+fn the_settled_answer_does_not_depend_on_the_year_read() {
+    // Issue 8: for expert-store against a latitude-1 store, the profit
+    // differences of years 4 and 5 after the switch agree within their CIs.
+    let base = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/expert-store.toml"));
+    let mut b = base.clone();
+    b.policy.latitude = 1.0;
+    let c = compare::compare(&base, &b, base.simulation.seed, 10, &|| {});
+    let year = |y: usize| c.switch.by_year[y - 1].difference;
+    let (y4, y5) = (year(4), year(5));
+    assert!(
+        y4.ci_low <= y5.ci_high && y5.ci_low <= y4.ci_high,
+        "year 4 {y4:?} vs year 5 {y5:?}"
+    );
+}
