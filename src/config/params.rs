@@ -164,9 +164,6 @@ param_section! {
         productive_share: f64 = 0.7; "fraction"; [0.05, 1.0];
         /// Known customers at day 0 (the customer base the store starts with).
         initial_customers: u32 = 6_000; "customers"; [0, 1_000_000];
-        /// Least staff on the floor in every open hour the roster plans
-        /// (one alone cannot take a break or cover a till and the floor).
-        min_floor_staff: u32 = 2; "employees"; [1, 100];
         /// Relative amplitude of the yearly demand cycle.
         season_amplitude: f64 = 0.15; "fraction"; [0.0, 0.9];
         /// Day of the year on which demand peaks.
@@ -575,6 +572,9 @@ param_section! {
         latitude: f64 = 0.2; "0-1 index"; [0.0, 1.0];
         /// Staff headcount (employees on the payroll).
         staff: u32 = 9; "employees"; [1, 10_000];
+        /// Least staff on the floor in every open hour the roster plans
+        /// (one alone cannot take a break or cover a till and the floor).
+        min_floor_staff: u32 = 2; "employees"; [1, 100];
         /// Share of the staff on full-time contracts (the rest part time).
         full_time_share: f64 = 0.333; "fraction"; [0.0, 1.0];
         /// Under `staffing_rule = "follows_demand"`: utilisation the store

@@ -6,7 +6,7 @@
 //! `workforce.max_shift_hours` as they need, on the days with the most
 //! demand per planned hour, at the times of day with the most uncovered
 //! demand; opening and closing are covered first, up to
-//! `store.min_floor_staff` on the floor. The plan is deterministic: it
+//! `policy.min_floor_staff` on the floor. The plan is deterministic: it
 //! depends on the config and on who is employed, never on random draws.
 
 use crate::config::Config;
@@ -199,7 +199,7 @@ impl Roster {
                     .max_by(|&a, &b| {
                         let score = |d: usize| {
                             day_demand[d] / (1.0 + planned_hours[d] / shapes[d].hours())
-                                + if cover[d].iter().any(|&c| c < st.min_floor_staff) {
+                                + if cover[d].iter().any(|&c| c < config.policy.min_floor_staff) {
                                     UNDERSTAFFED
                                 } else {
                                     0.0
@@ -216,7 +216,12 @@ impl Roster {
                     break;
                 };
                 chosen[d] = true;
-                let shift = place(&demand[d], &mut cover[d], length, st.min_floor_staff);
+                let shift = place(
+                    &demand[d],
+                    &mut cover[d],
+                    length,
+                    config.policy.min_floor_staff,
+                );
                 planned_hours[d] += shift.hours();
                 shifts[i][d] = shift;
             }
