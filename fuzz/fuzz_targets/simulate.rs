@@ -12,15 +12,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let caps = [
-        ("simulation.warmup_days", f64::from(config.simulation.warmup_days).min(7.0)),
+        ("simulation.burn_in_min_years", 0.0),
+        ("simulation.burn_in_max_years", f64::from(config.simulation.burn_in_max_years).min(1.0)),
         ("simulation.days", f64::from(config.simulation.days).min(28.0)),
+        ("simulation.years_after_switch", 1.0),
         ("simulation.replications", 1.0),
         ("chain.stores", f64::from(config.chain.stores).min(2.0)),
         ("policy.staff", f64::from(config.policy.staff).min(12.0)),
         ("store.initial_customers", f64::from(config.store.initial_customers).min(300.0)),
-        ("market.new_customers_per_day", config.market.new_customers_per_day.min(20.0)),
-    ];
-    for (key, value) in caps {
+        ("market.households", config.market.households.min(3_000.0)),
+    ];    for (key, value) in caps {
         if config.set(key, toml::Value::Float(value)).is_err() {
             return;
         }

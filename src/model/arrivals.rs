@@ -13,16 +13,22 @@ use super::StoreDay;
 pub const DAYS_PER_YEAR: u32 = 364;
 
 impl Store {
+    /// The yearly demand cycle on `day` (mean 1).
+    pub(super) fn season(&self, day: u32) -> f64 {
+        let st = &self.config.store;
+        let year = f64::from(DAYS_PER_YEAR);
+        let phase =
+            std::f64::consts::TAU * (f64::from(day % DAYS_PER_YEAR) - st.season_peak_day) / year;
+        1.0 + st.season_amplitude * libm::cos(phase)
+    }
+
     /// Demand multiplier of a day: weekday, season, noise.
     fn demand_multiplier(&mut self, day: u32) -> f64 {
         let st = &self.config.store;
         let profile = &st.weekday_profile;
         let weekday_mean = profile.iter().sum::<f64>() / 7.0;
         let weekday = profile[(day % 7) as usize] / weekday_mean;
-        let year = f64::from(DAYS_PER_YEAR);
-        let phase =
-            std::f64::consts::TAU * (f64::from(day % DAYS_PER_YEAR) - st.season_peak_day) / year;
-        let season = 1.0 + st.season_amplitude * libm::cos(phase);
+        let season = self.season(day);
         let sd = self.config.market.demand_noise * self.config.market.unpredictability;
         let noise = libm::exp(sd * self.arrivals_rng.normal() - 0.5 * sd * sd);
         weekday * season * noise

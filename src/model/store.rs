@@ -98,6 +98,9 @@ pub struct Store {
     /// Households in reach that shop in the category offline and consider
     /// this store: the most customers it can have.
     pub(super) potential: f64,
+    /// Cumulative weekday shares of returning visits (the weekday profile
+    /// over the open days).
+    pub(super) visit_weekdays: [f64; 7],
     /// Word of mouth, smoothed tellings per day.
     pub(super) positive_tellings: f64,
     pub(super) negative_tellings: f64,
@@ -149,6 +152,7 @@ impl Store {
             customer_rng: Stream::new(seed, replication, index, Purpose::Customers),
             workforce_rng: Stream::new(seed, replication, index, Purpose::Workforce),
             potential: potential_customers(c, profile),
+            visit_weekdays: visit_weekdays(c),
             positive_tellings: 0.0,
             negative_tellings: 0.0,
             week_orders: 0.0,
@@ -230,6 +234,7 @@ impl Store {
             Intraday::new(&st.hourly_profile, st.opening_time[d], st.opening_hours[d])
         });
         self.potential = potential_customers(config, self.profile);
+        self.visit_weekdays = visit_weekdays(config);
         let wanted = contracts(config, self.profile);
         let open: Vec<usize> = (0..self.staff.positions())
             .filter(|&i| self.staff.open[i])
@@ -325,6 +330,25 @@ fn contracts(config: &Config, profile: StoreProfile) -> Vec<f64> {
             (hours * profile.staffing_ratio).min(60.0)
         })
         .collect()
+}
+
+/// Cumulative shares of the weekdays for returning visits: the weekday
+/// profile over the days the store is open.
+fn visit_weekdays(config: &Config) -> [f64; 7] {
+    let st = &config.store;
+    let weight = |d: usize| {
+        if st.opening_hours[d] > 0.0 {
+            st.weekday_profile[d]
+        } else {
+            0.0
+        }
+    };
+    let total: f64 = (0..7).map(weight).sum();
+    let mut acc = 0.0;
+    std::array::from_fn(|d| {
+        acc += weight(d) / total;
+        acc
+    })
 }
 
 /// The catchment: households in reach that buy in the category, minus the

@@ -64,15 +64,28 @@ impl Store {
             self.customers.remove(slot);
             return;
         }
+        // Returning visits follow the season (more often near the peak,
+        // at the rate of the season around the expected next visit) ...
         let mean = self.interval_days(slot, loyalty);
-        let days = 1.0 + mean * self.customer_rng.exp1();
+        let season = self.season(day.saturating_add(mean as u32));
+        let days = 1.0 + mean / season * self.customer_rng.exp1();
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
             out.defections += 1.0;
             self.customers.remove(slot);
             return;
         }
-        self.customers.schedule(slot, day, days as u32);
+        // ... and the weekday profile: the visit falls in the week the
+        // interval reaches, on a weekday drawn from the profile of the open
+        // days.
+        let target = day + days as u32;
+        let u = self.customer_rng.uniform();
+        let weekday = self.visit_weekdays.iter().position(|&c| u < c).unwrap_or(6) as u32;
+        let mut visit = target - target % 7 + weekday;
+        if visit <= day {
+            visit += 7;
+        }
+        self.customers.schedule(slot, day, visit - day);
     }
 
     /// Word of mouth, smoothed over about a month.
