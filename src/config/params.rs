@@ -322,6 +322,17 @@ param_section! {
         /// Patience lost per unit of unhappiness (unhappy customers leave a
         /// queue sooner).
         impatience: f64 = 0.5; "fraction"; [0.0, 1.0];
+        /// Doubt added per unit of shortfall of an experience below the
+        /// customer's happiness (negative disconfirmation weighs on
+        /// repurchase, positive does not: Anderson & Sullivan 1993,
+        /// Mittal, Ross & Baldasare 1998).
+        doubt_gain: f64 = 1.0; "per unit shortfall"; [0.0, 10.0];
+        /// Doubt a service failure leaves whatever the recovery (de Matos,
+        /// Henrique & Rossi 2007: recovery restores satisfaction, not
+        /// repurchase intention).
+        failure_doubt: f64 = 0.2; "0-1 scale"; [0.0, 1.0];
+        /// Share of doubt that fades per visit.
+        doubt_fade: f64 = 0.2; "fraction/visit"; [0.0, 1.0];
     }
 }
 
@@ -366,6 +377,16 @@ param_section! {
         basket_mean: f64 = 180.0; "EUR"; [0.0, 1_000_000.0];
         /// Log-scale spread of basket values (log-normal sigma).
         basket_sigma: f64 = 0.6; "log units"; [0.0, 3.0];
+        /// Visits over which tenure effects build up (1 - exp(-visits /
+        /// tenure_visits)); about two years of a relationship customer.
+        tenure_visits: f64 = 12.0; "visits"; [0.1, 10_000.0];
+        /// Relative basket gain of a long-tenure customer (Reichheld &
+        /// Sasser 1990: revenue per customer grows with tenure; kept modest
+        /// for retail after Reinartz & Kumar 2000).
+        tenure_basket_gain: f64 = 0.25; "fraction"; [0.0, 5.0];
+        /// Relative service time saved with a long-tenure customer (Reichheld
+        /// & Sasser 1990: long-tenure customers cost less to serve).
+        tenure_time_saving: f64 = 0.1; "fraction"; [0.0, 0.9];
         /// Relative basket gain of the customer-centric approach
         /// (cross-selling on real needs).
         centric_basket_gain: f64 = 0.05; "fraction"; [0.0, 5.0];

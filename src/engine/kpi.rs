@@ -80,6 +80,8 @@ value_table! {
         refused_customers, "customers", "customers refused further service after a second incident";
         delighted_share, "fraction", "served customers with a delightful experience / served";
         defections, "customers", "customers who defected";
+        topbox_return_share, "fraction", "visits leaving a customer totally satisfied (happiness >= 0.8) followed by a return within a year / such visits";
+        satisfied_return_share, "fraction", "visits leaving a customer satisfied (happiness 0.6 to 0.8) followed by a return within a year / such visits";
         active_customers, "customers", "living customers at the end";
         market_share, "fraction", "living customers at the end / the most the catchment allows";
         annual_retention, "fraction/year", "share of customers kept per year, from the defection rate";
@@ -186,6 +188,8 @@ impl Kpis {
             refused_customers: s.refused,
             delighted_share: ratio(s.delighted, s.served),
             defections: s.defections,
+            topbox_return_share: ratio(s.topbox_returns, s.topbox_visits),
+            satisfied_return_share: ratio(s.satisfied_returns, s.satisfied_visits),
             active_customers: t.last.active_customers,
             market_share: ratio(t.last.active_customers, t.last.potential_customers),
             annual_retention,

@@ -102,7 +102,7 @@ impl Store {
                     opportunist: self.arrivals_rng.chance(c.customer.opportunist_share),
                 };
                 let slot = self.customers.add(h0, traits, origin);
-                self.customers[slot as usize].provocation = c.customer.initial_provocation;
+                self.customers[slot as usize].provocation = c.customer.initial_provocation as f32;
                 self.todays.push(slot);
             }
         }

@@ -1,6 +1,8 @@
 //! M4 Customer state: happiness with memory and asymmetry, the bond with
 //! one employee, and what the employee's departure does to it (Heskett et
-//! al. 1994); loyalty, convex in happiness and raised by the bond.
+//! al. 1994); loyalty, convex in happiness and raised by the bond; doubt,
+//! the trust a failure or a disappointment costs apart from happiness (de
+//! Matos et al. 2007; Anderson & Sullivan 1993), which holds loyalty back.
 
 use super::customers::NO_EMPLOYEE;
 use super::store::Store;
@@ -23,24 +25,42 @@ impl Store {
         }
     }
 
-    /// Loyalty 0..1: convex in happiness, raised by the bond.
+    /// Loyalty 0..1: convex in happiness, raised by the bond, held back by
+    /// doubt.
     #[inline]
     pub(super) fn loyalty(&self, i: usize) -> f64 {
         let cu = &self.config.customer;
         let l = self.happiness_power.at(self.customers[i].happiness);
-        if self.customers[i].relationship {
+        let l = if self.customers[i].relationship {
             l + cu.bond_weight * self.customers[i].bond * (1.0 - l)
         } else {
             l
-        }
+        };
+        // Doubt (trust lost) holds loyalty back apart from happiness.
+        l * (1.0 - f64::from(self.customers[i].doubt))
     }
 
     /// Happiness learns from the experience, faster from a bad one; a
     /// relationship customer's bond grows with the employee who serves them.
-    pub(super) fn update_customer(&mut self, slot: u32, experience: f64, employee: Option<usize>) {
+    pub(super) fn update_customer(
+        &mut self,
+        slot: u32,
+        experience: f64,
+        failure: bool,
+        employee: Option<usize>,
+    ) {
         let cu = &self.config.customer;
         let i = slot as usize;
         let h = self.customers[i].happiness;
+        // Doubt: a shortfall against expectation (happiness) or a failure
+        // adds to it, whatever the recovery; it fades with each visit.
+        let hit = (cu.doubt_gain * (h - experience).max(0.0)
+            + if failure { cu.failure_doubt } else { 0.0 })
+        .min(1.0);
+        let c = &mut self.customers[i];
+        let kept = f64::from(c.doubt) * (1.0 - cu.doubt_fade);
+        c.doubt = (kept + (1.0 - kept) * hit) as f32;
+        c.visits = c.visits.saturating_add(1);
         let weight = if experience > h {
             cu.learn_up
         } else {

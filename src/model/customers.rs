@@ -47,7 +47,11 @@ pub struct Customer {
     /// Bond with the favourite employee, 0..1.
     pub bond: f64,
     /// Propensity to provoke conflict for a discount, 0..1.
-    pub provocation: f64,
+    pub provocation: f32,
+    /// Doubt, 0..1: trust lost to failures and to experiences worse than
+    /// expected, apart from happiness (M4); it lowers loyalty's effect on
+    /// behaviour and fades with visits that meet expectations.
+    pub doubt: f32,
     /// Favourite employee slot, or [`NO_EMPLOYEE`].
     pub favourite: u32,
     /// The favourite's hire generation when the bond formed; a different
@@ -59,6 +63,9 @@ pub struct Customer {
     pub abusive: bool,
     /// Would exploit a compensation policy: learns that conflict pays.
     pub opportunist: bool,
+    /// Visits so far (tenure, saturating): basket and service time change
+    /// with it (Reichheld & Sasser 1990).
+    pub visits: u16,
     /// Abusive incidents since the last warning policy started counting.
     pub strikes: u8,
     pub origin: Origin,
@@ -96,6 +103,8 @@ impl Customers {
             happiness,
             bond: 0.0,
             provocation: 0.0,
+            doubt: 0.0,
+            visits: 0,
             favourite: NO_EMPLOYEE,
             favourite_generation: 0,
             relationship: traits.relationship,

@@ -94,6 +94,10 @@ impl Store {
             time_factor *= sv.centric_time_factor;
         }
         time_factor *= 1.0 + sv.novice_slowdown * (1.0 - skill);
+        // Reichheld & Sasser: a long-tenure customer knows the store and
+        // buys more.
+        let tenure = 1.0 - libm::exp(-f64::from(self.customers[i].visits) / sv.tenure_visits);
+        time_factor *= 1.0 - sv.tenure_time_saving * tenure;
         // Service time: a fixed part plus an exponential part, mean 1 and
         // coefficient of variation time_cv.
         let noise = 1.0 + sv.time_cv * (rng.exp1() - 1.0);
@@ -127,7 +131,8 @@ impl Store {
                 sv.unresolved_conversion
             }
             * (1.0 - k.showrooming * (1.0 - loyalty)).max(0.0);
-        let mut basket_factor = 1.0 + sv.bond_basket_gain * self.customers[i].bond;
+        let mut basket_factor = (1.0 + sv.bond_basket_gain * self.customers[i].bond)
+            * (1.0 + sv.tenure_basket_gain * tenure);
         if k.centric {
             buy_p *= 1.0 + sv.centric_conversion_gain;
             basket_factor *= 1.0 + sv.centric_basket_gain;
@@ -202,7 +207,7 @@ impl Store {
             self.staff.delighted[employee] += 1;
             out.delighted += 1.0;
         }
-        self.after_visit(slot, day, experience, Some(employee), out);
+        self.after_visit(slot, day, experience, trouble.failure, Some(employee), out);
         duration
     }
 }

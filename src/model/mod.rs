@@ -112,6 +112,16 @@ store_day! {
     told_positive,
     /// Customers who defected.
     defections,
+    /// Visits (not walk-ins) that left the customer in the top
+    /// satisfaction band (happiness at least 0.8, "totally satisfied").
+    topbox_visits,
+    /// Of those, visits followed by a return within a year.
+    topbox_returns,
+    /// Visits that left the customer in the next band (0.6 to 0.8,
+    /// "satisfied").
+    satisfied_visits,
+    /// Of those, visits followed by a return within a year.
+    satisfied_returns,
     /// Employees who quit.
     quits,
     /// Employees hired.

@@ -45,7 +45,7 @@ impl Store {
                 out.balked += 1.0;
                 out.wait_hours_balked += if best == usize::MAX { 0.0 } else { patience };
                 let e = self.config.customer.balk_experience;
-                self.after_visit(slot, day, e, None, out);
+                self.after_visit(slot, day, e, false, None, out);
                 continue;
             }
             let employee = self.servers[best];

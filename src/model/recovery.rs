@@ -25,7 +25,7 @@ impl Store {
     ) -> (f64, Trouble) {
         let i = slot as usize;
         let draw = self.encounter_rng.uniform();
-        let provocation = self.customers[i].provocation;
+        let provocation = f64::from(self.customers[i].provocation);
         let mut t = Trouble {
             extra_hours: 0.0,
             keep_sale: 1.0,
@@ -53,7 +53,7 @@ impl Store {
                     self.abuse_incident(slot, employee, out);
                 }
                 // Conflict did not pay: the habit fades.
-                self.customers[i].provocation *= self.config.customer.provocation_fade;
+                self.customers[i].provocation *= self.config.customer.provocation_fade as f32;
                 self.config.recovery.technical_quality
             };
             return ((1.0 - w) * experience + w * response, t);
@@ -130,7 +130,7 @@ impl Store {
         }
         let learning = self.config.customer.provocation_learning;
         let p = &mut self.customers[i].provocation;
-        *p += learning * (1.0 - *p);
+        *p += learning as f32 * (1.0 - *p);
     }
 
     /// An abusive incident against the employee; under warn-then-refuse the

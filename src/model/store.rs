@@ -187,7 +187,7 @@ impl Store {
                 opportunist: self.customer_rng.chance(c.customer.opportunist_share),
             };
             let slot = self.customers.add(h0, traits, Origin::Initial);
-            self.customers[slot as usize].provocation = c.customer.initial_provocation;
+            self.customers[slot as usize].provocation = c.customer.initial_provocation as f32;
             // Visits are memoryless, so the wait to the first one has the
             // same distribution as any interval between visits.
             let mean = self.interval_days(slot, self.loyalty(slot as usize));

@@ -6,6 +6,7 @@
 
 use crate::config::AbuseResponse;
 
+use super::arrivals::DAYS_PER_YEAR;
 use super::customers::{Origin, MAX_INTERVAL_DAYS};
 use super::store::Store;
 use super::StoreDay;
@@ -28,10 +29,11 @@ impl Store {
         slot: u32,
         day: u32,
         experience: f64,
+        failure: bool,
         employee: Option<usize>,
         out: &mut StoreDay,
     ) {
-        self.update_customer(slot, experience, employee);
+        self.update_customer(slot, experience, failure, employee);
         let cu = &self.config.customer;
         if experience < cu.wom_negative_threshold {
             out.told_negative += cu.wom_negative_contacts;
@@ -60,6 +62,12 @@ impl Store {
         } * (1.0 - loyalty)
             + m.online_pull * self.profile.local_competition * (1.0 - loyalty);
         if self.customer_rng.chance(defect_p) {
+            let h = self.customers[i].happiness;
+            if h >= 0.8 {
+                out.topbox_visits += 1.0;
+            } else if h >= 0.6 {
+                out.satisfied_visits += 1.0;
+            }
             out.defections += 1.0;
             self.customers.remove(slot);
             return;
@@ -84,6 +92,21 @@ impl Store {
         let mut visit = target - target % 7 + weekday;
         if visit <= day {
             visit += 7;
+        }
+        // Return behaviour by satisfaction band (Jones & Sasser 1995):
+        // back within a year, on a 5-point scale's top two fifths.
+        let h = self.customers[i].happiness;
+        let back = if visit - day <= DAYS_PER_YEAR {
+            1.0
+        } else {
+            0.0
+        };
+        if h >= 0.8 {
+            out.topbox_visits += 1.0;
+            out.topbox_returns += back;
+        } else if h >= 0.6 {
+            out.satisfied_visits += 1.0;
+            out.satisfied_returns += back;
         }
         self.customers.schedule(slot, day, visit - day);
     }

@@ -11,7 +11,11 @@
 mod balance;
 mod clv;
 mod contingencies;
+mod de_matos;
 mod erosion;
+mod jones_sasser;
+mod loss_aversion;
+mod reichheld;
 mod sears;
 mod strain;
 
@@ -176,6 +180,26 @@ pub const EXPERIMENTS: &[Experiment] = &[
         name: strain::NAME,
         title: strain::TITLE,
         run: strain::run,
+    },
+    Experiment {
+        name: reichheld::NAME,
+        title: reichheld::TITLE,
+        run: reichheld::run,
+    },
+    Experiment {
+        name: jones_sasser::NAME,
+        title: jones_sasser::TITLE,
+        run: jones_sasser::run,
+    },
+    Experiment {
+        name: loss_aversion::NAME,
+        title: loss_aversion::TITLE,
+        run: loss_aversion::run,
+    },
+    Experiment {
+        name: de_matos::NAME,
+        title: de_matos::TITLE,
+        run: de_matos::run,
     },
 ];
 
