@@ -12,6 +12,7 @@ mod balance;
 mod clv;
 mod contingencies;
 mod erosion;
+mod harter;
 mod sears;
 mod strain;
 
@@ -177,6 +178,11 @@ pub const EXPERIMENTS: &[Experiment] = &[
         title: strain::TITLE,
         run: strain::run,
     },
+    Experiment {
+        name: harter::NAME,
+        title: harter::TITLE,
+        run: harter::run,
+    },
 ];
 
 /// Least-squares slope of y on x, or NaN with fewer than two distinct x.
@@ -188,6 +194,21 @@ pub(crate) fn slope(x: &[f64], y: &[f64]) -> f64 {
     let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
     if sxx > 0.0 {
         sxy / sxx
+    } else {
+        f64::NAN
+    }
+}
+
+/// Pearson correlation of x and y, or NaN when either is constant.
+pub(crate) fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
+    let syy: f64 = y.iter().map(|b| (b - my) * (b - my)).sum();
+    if sxx > 0.0 && syy > 0.0 {
+        sxy / (sxx * syy).sqrt()
     } else {
         f64::NAN
     }
