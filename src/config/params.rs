@@ -536,6 +536,12 @@ param_section! {
         initial_utilisation: f64 = 0.6; "fraction"; [0.0, 1.0];
         /// Days a vacancy stays open before the new hire starts.
         hiring_delay_days: f64 = 21.0; "days"; [0.0, 3_650.0];
+        /// Process conformance (Ton & Huckman 2008): how far standardised,
+        /// followed processes let a novice perform like an expert; it
+        /// shrinks the novice penalties (`service.novice_slowdown`,
+        /// `service.novice_quality`) by this share. 0 = the novice
+        /// penalties as calibrated.
+        process_conformance: f64 = 0.0; "fraction"; [0.0, 1.0];
         /// Skill of a new hire (experts have skill 1).
         new_hire_skill: f64 = 0.4; "0-1 scale"; [0.0, 1.0];
         /// Days of work for a new hire to close 63% of the skill gap.

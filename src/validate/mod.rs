@@ -9,12 +9,14 @@
 //! same seeds and criteria) for the test suite.
 
 mod balance;
+mod busyness;
 mod clv;
 mod contingencies;
 mod erosion;
 mod harter;
 mod sears;
 mod strain;
+mod ton_huckman;
 
 use serde::Serialize;
 
@@ -182,6 +184,16 @@ pub const EXPERIMENTS: &[Experiment] = &[
         name: harter::NAME,
         title: harter::TITLE,
         run: harter::run,
+    },
+    Experiment {
+        name: busyness::NAME,
+        title: busyness::TITLE,
+        run: busyness::run,
+    },
+    Experiment {
+        name: ton_huckman::NAME,
+        title: ton_huckman::TITLE,
+        run: ton_huckman::run,
     },
 ];
 
