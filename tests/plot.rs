@@ -600,8 +600,8 @@ fn a_validation_folder_gets_a_plot_per_data_set_and_a_pass_fail_report() {
     assert!(report.contains("<th>Verdict</th>"), "the summary table");
     let badges = report.matches("class=\"badge pass\">PASS").count()
         + report.matches("class=\"badge fail\">FAIL").count();
-    // Two summary rows, two section headings, one per criterion (4 + 1).
-    assert_eq!(badges, 9, "PASS/FAIL badges");
+    // Two summary rows, two section headings, one per criterion (5 + 1).
+    assert_eq!(badges, 10, "PASS/FAIL badges");
     for text in [
         "Oliva &amp; Sterman erosion ratchet",
         "Karasek job strain",

@@ -17,8 +17,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use params::{
-    AbuseResponse, Chain, Customer, Economics, Erosion, Market, OtherParamInfo, ParamInfo, Policy,
-    Recovery, RecoveryPolicy, Service, ServiceApproach, Simulation, StaffingRule, Store, Workforce,
+    AbuseResponse, Chain, Customer, Economics, Erosion, ErosionStep, Market, OtherParamInfo,
+    ParamInfo, Policy, Recovery, RecoveryPolicy, Service, ServiceApproach, Simulation,
+    StaffingRule, Store, Workforce,
 };
 
 /// A whole scenario: one store (or a chain of them), its market and the
@@ -306,6 +307,7 @@ impl Config {
     pub fn other_params() -> Vec<OtherParamInfo> {
         let mut all = Store::other_params();
         all.extend(Policy::other_params());
+        all.extend(Erosion::other_params());
         all
     }
 

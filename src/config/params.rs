@@ -554,6 +554,12 @@ param_section! {
         initial_utilisation: f64 = 0.6; "fraction"; [0.0, 1.0];
         /// Days a vacancy stays open before the new hire starts.
         hiring_delay_days: f64 = 21.0; "days"; [0.0, 3_650.0];
+        /// Process conformance (Ton & Huckman 2008): how far standardised,
+        /// followed processes let a novice perform like an expert; it
+        /// shrinks the novice penalties (`service.novice_slowdown`,
+        /// `service.novice_quality`) by this share. 0 = the novice
+        /// penalties as calibrated.
+        process_conformance: f64 = 0.0; "fraction"; [0.0, 1.0];
         /// Skill of a new hire (experts have skill 1).
         new_hire_skill: f64 = 0.4; "0-1 scale"; [0.0, 1.0];
         /// Days of work for a new hire to close 63% of the skill gap.
@@ -652,6 +658,14 @@ param_section! {
         /// Floor on the time per customer (O&S use 0.1 for T*0 = 1.08).
         min_hours: f64 = 0.02; "hours/customer"; [0.0, 100.0];
     }
+    other {
+        /// How T* moves toward T each week: `euler` (T* += (T - T*)/tau,
+        /// one Euler step of Oliva & Sterman's first-order adjustment) or
+        /// `exponential` (T* += (T - T*)(1 - exp(-1/tau)), the exact
+        /// one-week solution, as in the published re-estimation code of
+        /// Struben, Sterman & Keith 2014).
+        step: ErosionStep = ErosionStep::Euler;
+    }
 }
 
 param_section! {
@@ -676,6 +690,17 @@ param_section! {
         /// Spread of the share of relationship customers across stores.
         relationship_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
     }
+}
+
+/// How the service standard steps toward the time given (M8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErosionStep {
+    /// T* += (T - T*) / tau: one Euler step per week.
+    Euler,
+    /// T* += (T - T*) (1 - exp(-1/tau)): the exact solution over a week
+    /// with T held constant (Struben, Sterman & Keith 2014's code).
+    Exponential,
 }
 
 /// How staff approach a customer (seeds 000, 002, 004).

@@ -82,7 +82,10 @@ impl Store {
         let i = slot as usize;
         let rng = &mut self.encounter_rng;
         let skill = self.staff.skill[employee];
-        let novice = sv.novice_quality + (1.0 - sv.novice_quality) * skill;
+        // Ton & Huckman 2008: process conformance narrows the gap between
+        // a novice and an expert (the skill the processes let them show).
+        let shown = skill + (1.0 - skill) * c.workforce.process_conformance;
+        let novice = sv.novice_quality + (1.0 - sv.novice_quality) * shown;
 
         // Need and time.
         let nonroutine = rng.chance(c.market.nonroutine_share);
@@ -93,7 +96,7 @@ impl Store {
         if k.centric {
             time_factor *= sv.centric_time_factor;
         }
-        time_factor *= 1.0 + sv.novice_slowdown * (1.0 - skill);
+        time_factor *= 1.0 + sv.novice_slowdown * (1.0 - shown);
         // Reichheld & Sasser: a long-tenure customer knows the store and
         // buys more.
         let tenure = 1.0 - libm::exp(-f64::from(self.customers[i].visits) / sv.tenure_visits);

@@ -11,8 +11,14 @@
 //! T* <- T* + (T - T*) / tau      tau = tau_down if T < T*, tau_up otherwise
 //! ```
 //!
-//! This is their core exactly (one-week Euler step); how the store's orders
-//! and capacity feed it is the store's business (`store.rs`).
+//! This is their core exactly. The last line is one Euler step of the
+//! first-order adjustment dT*/dt = (T - T*)/tau under `erosion.step =
+//! "euler"` (the default), or its exact one-week solution T* <- T* + (T -
+//! T*)(1 - exp(-1/tau)) under `"exponential"`, the step of the published
+//! re-estimation code (Struben, Sterman & Keith 2014). How the store's
+//! orders and capacity feed it is the store's business (`store.rs`).
+
+use crate::config::ErosionStep;
 
 /// The service standard and the last week's actual time per order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,6 +33,7 @@ pub struct ServiceStandard {
     tau_down: f64,
     tau_up: f64,
     min_time: f64,
+    step: ErosionStep,
 }
 
 /// Parameters of [`ServiceStandard`], in the units of the paper.
@@ -37,6 +44,7 @@ pub struct ErosionParams {
     pub tau_down_weeks: f64,
     pub tau_up_weeks: f64,
     pub min_time: f64,
+    pub step: ErosionStep,
 }
 
 impl ServiceStandard {
@@ -49,6 +57,7 @@ impl ServiceStandard {
             tau_down: p.tau_down_weeks,
             tau_up: p.tau_up_weeks,
             min_time: p.min_time,
+            step: p.step,
         }
     }
 
@@ -59,6 +68,7 @@ impl ServiceStandard {
         self.tau_down = p.tau_down_weeks;
         self.tau_up = p.tau_up_weeks;
         self.min_time = p.min_time;
+        self.step = p.step;
     }
 
     /// One week: `orders` demanded, `capacity` effective hours available.
@@ -85,7 +95,11 @@ impl ServiceStandard {
         } else {
             self.tau_up
         };
-        self.standard += (self.actual - self.standard) / tau;
+        let share = match self.step {
+            ErosionStep::Euler => 1.0 / tau,
+            ErosionStep::Exponential => -libm::expm1(-1.0 / tau),
+        };
+        self.standard += (self.actual - self.standard) * share;
     }
 }
 
@@ -99,6 +113,7 @@ impl ErosionParams {
             tau_down_weeks: e.tau_down_weeks,
             tau_up_weeks: e.tau_up_weeks,
             min_time: e.min_hours,
+            step: e.step,
         }
     }
 }
@@ -143,6 +158,7 @@ mod tests {
             tau_down_weeks: 18.8,
             tau_up_weeks: 8.14e6,
             min_time: 0.1,
+            step: ErosionStep::Euler,
         }
     }
 
@@ -167,5 +183,16 @@ mod tests {
             s.weekly_update(100.0, 108.0);
         }
         assert!(s.standard < 1.0, "{}", s.standard);
+    }
+
+    #[test]
+    fn the_exponential_step_is_the_exact_one_week_solution() {
+        let mut p = oliva_sterman();
+        p.step = ErosionStep::Exponential;
+        let mut s = ServiceStandard::new(p);
+        s.weekly_update(120.0, 108.0);
+        let t = 1.08 * 1.2f64.powf(-0.64);
+        let expected = t + (1.08 - t) * (-1.0f64 / 18.8).exp();
+        assert!((s.standard - expected).abs() < 1e-12);
     }
 }

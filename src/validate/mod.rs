@@ -9,15 +9,18 @@
 //! same seeds and criteria) for the test suite.
 
 mod balance;
+mod busyness;
 mod clv;
 mod contingencies;
 mod de_matos;
 mod erosion;
+mod harter;
 mod jones_sasser;
 mod loss_aversion;
 mod reichheld;
 mod sears;
 mod strain;
+mod ton_huckman;
 
 use serde::Serialize;
 
@@ -201,6 +204,21 @@ pub const EXPERIMENTS: &[Experiment] = &[
         title: de_matos::TITLE,
         run: de_matos::run,
     },
+    Experiment {
+        name: harter::NAME,
+        title: harter::TITLE,
+        run: harter::run,
+    },
+    Experiment {
+        name: busyness::NAME,
+        title: busyness::TITLE,
+        run: busyness::run,
+    },
+    Experiment {
+        name: ton_huckman::NAME,
+        title: ton_huckman::TITLE,
+        run: ton_huckman::run,
+    },
 ];
 
 /// Least-squares slope of y on x, or NaN with fewer than two distinct x.
@@ -212,6 +230,21 @@ pub(crate) fn slope(x: &[f64], y: &[f64]) -> f64 {
     let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
     if sxx > 0.0 {
         sxy / sxx
+    } else {
+        f64::NAN
+    }
+}
+
+/// Pearson correlation of x and y, or NaN when either is constant.
+pub(crate) fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
+    let syy: f64 = y.iter().map(|b| (b - my) * (b - my)).sum();
+    if sxx > 0.0 && syy > 0.0 {
+        sxy / (sxx * syy).sqrt()
     } else {
         f64::NAN
     }
