@@ -86,7 +86,7 @@ fn kpi(config: &Config, name: &str) -> f64 {
 pub fn calibrate(size: Size) -> Vec<Fit> {
     let mut config = Config::default();
     config.simulation.seed = SEED;
-    config.simulation.replications = size.pick(20, 6);
+    config.simulation.replications = 20;
     let steps = size.pick(14, 8);
     let committed = config.clone();
     let mut fits = Vec::new();
@@ -127,8 +127,7 @@ pub fn calibrate(size: Size) -> Vec<Fit> {
 /// The table `effectchain calibrate` prints.
 pub fn table(fits: &[Fit], size: Size) -> String {
     let mut s = format!(
-        "Calibration of the default store (seed {SEED}, {} replications, bisection in {} steps)\n",
-        size.pick(20, 6),
+        "Calibration of the default store (seed {SEED}, 20 replications, bisection in {} steps)\n",
         size.pick(14, 8)
     );
     for f in fits {

@@ -51,8 +51,10 @@ fn bowen_lawler_contingencies() {
 
 #[test]
 fn interior_optimum_of_latitude() {
-    // Profit is close to linear in latitude in the settled store: see
-    // docs/VALIDATION.md, Known departures.
+    // The optimum is shallow (2.7 k EUR a year over latitude 1 in the full
+    // run, docs/VALIDATION.md); 10 replications of three latitudes cannot
+    // resolve it, so the reduced run checks the data only. The full result
+    // is checked exactly by .ci/run against docs/VALIDATION.md.
     check_except("balance", &["profit at the best latitude"]);
 }
 
@@ -68,12 +70,7 @@ fn karasek_job_strain() {
 
 #[test]
 fn reichheld_sasser_retention_leverage() {
-    // The profit change lies just below the published band: see
-    // docs/VALIDATION.md, Known departures.
-    check_except(
-        "reichheld",
-        &["long-run profit change, five points less defection"],
-    );
+    check("reichheld");
 }
 
 #[test]
@@ -121,5 +118,33 @@ fn busyness_weakens_the_staff_customer_link() {
 
 #[test]
 fn ton_huckman_process_conformance() {
-    check("ton_huckman");
+    // Turnover hurts, and less at high conformance, but not markedly less
+    // since returning visits follow the weekday profile: see
+    // docs/VALIDATION.md, Known departures.
+    check_except(
+        "ton_huckman",
+        &["damage at conformance 0.8 / damage at conformance 0"],
+    );
+}
+
+#[test]
+fn the_committed_defaults_meet_their_calibration_targets() {
+    // The defaults fitted by `effectchain calibrate` are current: the
+    // default store shows each calibration figure (docs/VALIDATION.md,
+    // Calibration). Tolerances: 0.01 of retention, 0.5 incidents a year.
+    for fit in effectchain::calibrate::calibrate(effectchain::validate::Size::Reduced) {
+        let tolerance = match fit.target.kpi {
+            "annual_retention" => 0.01,
+            _ => 0.5,
+        };
+        assert!(
+            (fit.kpi_at_default - fit.target.value).abs() < tolerance,
+            "{} = {} gives {} = {}, target {}; rerun `effectchain calibrate`",
+            fit.target.parameter,
+            fit.default,
+            fit.target.kpi,
+            fit.kpi_at_default,
+            fit.target.value
+        );
+    }
 }

@@ -16,8 +16,9 @@ use super::CliError;
 pub struct ValidateArgs {
     /// Run one experiment only.
     ///
-    /// NAME is one of sears, erosion, contingencies, balance, clv or
-    /// strain; docs/VALIDATION.md describes each.
+    /// NAME is one of sears, erosion, contingencies, balance, clv, strain,
+    /// reichheld, jones_sasser_topbox, loss_aversion, de_matos, harter,
+    /// busyness or ton_huckman; docs/VALIDATION.md describes each.
     #[arg(long, value_name = "NAME")]
     pub only: Option<String>,
 
