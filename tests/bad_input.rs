@@ -62,7 +62,7 @@ fn wrong_type() {
 fn out_of_range_probability() {
     rejects(
         "[service]\nfailure_rate = 1.5\n",
-        &["bad.toml:2:1", "service.failure_rate", "[0, 1]", "1.5"],
+        &["bad.toml:2:1", "service.failure_rate", "from 0 to 1", "1.5"],
     );
 }
 

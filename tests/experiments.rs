@@ -320,7 +320,7 @@ fn bad_sweep_files_are_one_line_errors() {
     assert_one_line_error(
         &sweep(&file, &root.join("o"), &[]),
         2,
-        &["policy.latitude", "[0, 1]"],
+        &["policy.latitude", "from 0 to 1"],
     );
     let good = latitude_sweep(&root, "good.toml", 2, 1);
     assert_one_line_error(

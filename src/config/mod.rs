@@ -180,9 +180,8 @@ impl Config {
                 return Err(fail(
                     p.path(),
                     format!(
-                        "expected a finite number in [{}, {}], found {}",
-                        fmt_num(p.min),
-                        fmt_num(p.max),
+                        "expected a finite value: {}, found {}",
+                        range_in_words(&p),
                         p.value
                     ),
                 ));
@@ -191,15 +190,8 @@ impl Config {
                 return Err(fail(
                     p.path(),
                     format!(
-                        "expected {} in [{}, {}] ({}), found {}",
-                        if p.integer {
-                            "a whole number"
-                        } else {
-                            "a number"
-                        },
-                        fmt_num(p.min),
-                        fmt_num(p.max),
-                        p.unit,
+                        "expected {}, found {}",
+                        range_in_words(&p),
                         fmt_num(p.value)
                     ),
                 ));
@@ -359,6 +351,12 @@ impl Config {
 }
 
 /// Formats a range bound without noise such as `1e0`.
+/// `a number from 0 to 1 (0-1 index)`, the words every range error uses.
+fn range_in_words(p: &ParamInfo) -> String {
+    crate::input::config_range(&p.path())
+        .unwrap_or_else(|| format!("a number from {} to {}", fmt_num(p.min), fmt_num(p.max)))
+}
+
 fn fmt_num(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -425,7 +423,7 @@ mod tests {
         let e = err("[policy]\nlatitude = 1.5\n");
         assert_eq!(
             e,
-            "t.toml:2:1: key `policy.latitude`: expected a number in [0, 1] (0-1 index), found 1.5"
+            "t.toml:2:1: key `policy.latitude`: expected a number from 0 to 1 (0-1 index), found 1.5"
         );
     }
 
