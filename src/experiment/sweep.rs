@@ -151,6 +151,22 @@ const MEMORY_KEYS: [&str; 5] = [
 const REPLICATIONS_RANGE: &str = "a whole number from 1 to 1,000,000";
 const SEED_RANGE: &str = "a whole number from 0 to 9,223,372,036,854,775,807";
 
+/// Refuses a sweep of more than `MAX_POINTS` points.
+fn check_point_count(file: &Path, n: u64) -> Result<(), ConfigError> {
+    if n > MAX_POINTS {
+        return Err(err(
+            file,
+            Some("parameters".into()),
+            format!(
+                "{} points is more than the {} allowed; use fewer values or steps",
+                input::group(n),
+                input::group(MAX_POINTS)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn points_range() -> String {
     format!("a whole number from 1 to {}", input::group(MAX_POINTS))
 }
@@ -356,17 +372,7 @@ impl Sweep {
                         .map_or(p.steps.unwrap_or(1), |v| v.len() as u64)
                 })
                 .fold(1u64, |a, b| a.saturating_mul(b.max(1)));
-            if n > MAX_POINTS {
-                return Err(err(
-                    file,
-                    Some("parameters".into()),
-                    format!(
-                        "{} points is more than the {} allowed; use fewer values or steps",
-                        input::group(n),
-                        input::group(MAX_POINTS)
-                    ),
-                ));
-            }
+            check_point_count(file, n)?;
         }
         let mut parameters = Vec::new();
         for (path, p) in &raw.parameters {
@@ -566,17 +572,7 @@ impl Sweep {
             lhs: None,
         };
         let n = sweep.grid_size();
-        if n > MAX_POINTS {
-            return Err(err(
-                file,
-                Some("parameters".into()),
-                format!(
-                    "{} points is more than the {} allowed; use fewer values or steps",
-                    input::group(n),
-                    input::group(MAX_POINTS)
-                ),
-            ));
-        }
+        check_point_count(file, n)?;
         sweep.check_memory(file)?;
         if let Design::LatinHypercube { samples } = sweep.design {
             // One stratum permutation per parameter, from a stream of its own.

@@ -85,11 +85,7 @@ pub fn run(size: Size) -> Outcome {
                     DEMAND.map(|d| format!("x{d}")).join(", ")
                 ),
                 target: format!("monotone decrease; pass: all {steps} steps fall"),
-                obtained: Figure {
-                    value: monotone_steps as f64,
-                    ci_low: monotone_steps as f64,
-                    ci_high: monotone_steps as f64,
-                },
+                obtained: Figure::exact(monotone_steps as f64),
                 pass: monotone_steps == DEMAND.len() - 1,
             },
             Criterion {

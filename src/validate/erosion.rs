@@ -253,25 +253,14 @@ pub fn run(size: Size) -> Outcome {
                           replay of the published equations (exponential step), O&S pulse experiment (hours)"
                     .into(),
                 target: "same equations; pass: below 1e-9".into(),
-                obtained: Figure {
-                    value: precision,
-                    ci_low: precision,
-                    ci_high: precision,
-                },
+                obtained: Figure::exact(precision),
                 pass: precision < 1e-9,
             },
-            Criterion {
-                measure: "consistency check: largest difference between the store's weekly T, T* and \
-                          the published equations replayed on its own orders and capacity (hours)"
-                    .into(),
-                target: "consistency check, not validation; pass: below 1e-9".into(),
-                obtained: Figure {
-                    value: consistency,
-                    ci_low: consistency,
-                    ci_high: consistency,
-                },
-                pass: consistency < 1e-9,
-            },
+            Criterion::consistency(
+                "largest difference between the store's weekly T, T* and the published \
+                 equations replayed on its own orders and capacity (hours)",
+                consistency,
+            ),
         ],
         setup: format!(
             "{replications} replications of the default store with O&S's parameters: one order type \

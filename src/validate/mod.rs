@@ -53,6 +53,30 @@ pub struct Figure {
     pub ci_high: f64,
 }
 
+impl Figure {
+    /// A figure known exactly (no sampling error): its CI is the value.
+    pub fn exact(value: f64) -> Figure {
+        Figure {
+            value,
+            ci_low: value,
+            ci_high: value,
+        }
+    }
+}
+
+impl Criterion {
+    /// A self-consistency check (a recomputation of the model's own
+    /// formulas), labelled as such: it passes below 1e-9.
+    pub fn consistency(measure: &str, gap: f64) -> Criterion {
+        Criterion {
+            measure: format!("consistency check: {measure}"),
+            target: "consistency check, not validation; pass: below 1e-9".into(),
+            obtained: Figure::exact(gap),
+            pass: gap < 1e-9,
+        }
+    }
+}
+
 impl From<Stats> for Figure {
     fn from(s: Stats) -> Figure {
         Figure {
