@@ -178,7 +178,7 @@ fn report(config: &Config, results: &RunResults, out: &Path) -> String {
     let settled = reps.iter().filter(|r| r.burn_in.settled).count();
     let burn_years = reps
         .iter()
-        .map(|r| f64::from(r.burn_in.days) / 364.0)
+        .map(|r| f64::from(r.burn_in.days) / f64::from(effectchain::model::DAYS_PER_YEAR))
         .sum::<f64>()
         / reps.len().max(1) as f64;
     let mut s = format!(

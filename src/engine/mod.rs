@@ -78,14 +78,14 @@ enum GrowthWindow {
 }
 
 /// Revenue growth compares the last 364 days with the 364 before them
-/// (same seasons, so the growth is not the season's) when the KPI window
-/// holds two years; otherwise its second half with its first.
-fn growth_window(day: u32, warmup: u32, days: u32) -> GrowthWindow {
-    const YEAR: u32 = 364;
-    let (first_start, second_start) = if days - warmup >= 2 * YEAR {
+/// (same seasons, so the growth is not the season's) when the measured days
+/// hold two years; otherwise their second half with their first.
+fn growth_window(day: u32, days: u32) -> GrowthWindow {
+    const YEAR: u32 = crate::model::DAYS_PER_YEAR;
+    let (first_start, second_start) = if days >= 2 * YEAR {
         (days - 2 * YEAR, days - YEAR)
     } else {
-        (warmup, warmup + (days - warmup) / 2)
+        (0, days / 2)
     };
     if day >= second_start {
         GrowthWindow::Second
@@ -223,7 +223,7 @@ impl Chain {
         ];
         let mut daily = Vec::with_capacity(days as usize);
         for day in 0..days {
-            let window = growth_window(day, 0, days);
+            let window = growth_window(day, days);
             let mut chain_day = StoreDay::default();
             for (store, totals) in self.stores.iter_mut().zip(&mut store_totals) {
                 let d = store.step(self.day);

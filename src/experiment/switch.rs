@@ -40,7 +40,7 @@
 use super::stats::Stats;
 
 /// Days in one year of the analysis (52 weeks, the model's calendar).
-pub const DAYS_PER_YEAR: usize = 364;
+pub const DAYS_PER_YEAR: usize = crate::model::DAYS_PER_YEAR as usize;
 
 /// The profit difference B - A summed over one year after the switch.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,15 +13,27 @@ use super::StoreDay;
 pub const DAYS_PER_YEAR: u32 = 364;
 
 impl Store {
-    /// The yearly demand cycle on `day` (mean 1).
+    /// The yearly demand cycle on `day` (mean 1), from the store's table:
+    /// it is read at every visit, where a cosine each time would cost.
+    #[inline]
     pub(super) fn season(&self, day: u32) -> f64 {
-        let st = &self.config.store;
-        let year = f64::from(DAYS_PER_YEAR);
-        let phase =
-            std::f64::consts::TAU * (f64::from(day % DAYS_PER_YEAR) - st.season_peak_day) / year;
-        1.0 + st.season_amplitude * libm::cos(phase)
+        self.seasons[(day % DAYS_PER_YEAR) as usize]
     }
+}
 
+/// The yearly demand cycle, one value per day of the year.
+pub(super) fn season_table(config: &crate::config::Config) -> Vec<f64> {
+    let st = &config.store;
+    let year = f64::from(DAYS_PER_YEAR);
+    (0..DAYS_PER_YEAR)
+        .map(|d| {
+            let phase = std::f64::consts::TAU * (f64::from(d) - st.season_peak_day) / year;
+            1.0 + st.season_amplitude * libm::cos(phase)
+        })
+        .collect()
+}
+
+impl Store {
     /// Demand multiplier of a day: weekday, season, noise.
     fn demand_multiplier(&mut self, day: u32) -> f64 {
         let st = &self.config.store;

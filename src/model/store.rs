@@ -88,6 +88,8 @@ pub struct Store {
     pub(super) roster: Roster,
     /// Arrival shape of each weekday.
     pub(super) intraday: [Intraday; 7],
+    /// The yearly demand cycle by day of the year.
+    pub(super) seasons: Vec<f64>,
     /// happiness^loyalty_exponent, tabulated.
     pub(super) happiness_power: PowerTable,
     pub(super) standard: ServiceStandard,
@@ -145,6 +147,7 @@ impl Store {
             ),
             roster: Roster::default(),
             intraday,
+            seasons: super::arrivals::season_table(c),
             happiness_power: PowerTable::new(c.customer.loyalty_exponent),
             standard: ServiceStandard::new(ErosionParams::of(c)),
             arrivals_rng: Stream::new(seed, replication, index, Purpose::Arrivals),
@@ -233,6 +236,7 @@ impl Store {
         self.intraday = std::array::from_fn(|d| {
             Intraday::new(&st.hourly_profile, st.opening_time[d], st.opening_hours[d])
         });
+        self.seasons = super::arrivals::season_table(config);
         self.potential = potential_customers(config, self.profile);
         self.visit_weekdays = visit_weekdays(config);
         let wanted = contracts(config, self.profile);

@@ -21,6 +21,9 @@ use super::series::{self, Context, Source};
 use super::style::{self, BLUE, INK, VERMILLION};
 use super::waterfall::{self, Waterfall};
 use super::{Figure, PlotError};
+
+/// Days in a year after the switch, as the analysis counts them.
+const YEAR: f64 = crate::experiment::switch::DAYS_PER_YEAR as f64;
 use crate::config::Config;
 use crate::experiment::compare::MECHANISMS;
 
@@ -105,7 +108,7 @@ fn read(json: &Value, manifest: Option<&Value>) -> Comparison {
     let horizon = json
         .get("horizon_after_switch")
         .and_then(|h| data::num(h, "days"))
-        .or_else(|| sim("years_after_switch").map(|y| 364.0 * y));
+        .or_else(|| sim("years_after_switch").map(|y| YEAR * y));
     let day = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64);
     let by_year = json
         .get("by_year")
@@ -283,8 +286,8 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
 fn window_text(c: &Comparison) -> String {
     c.window
         .map_or("the horizon after the switch".to_string(), |d| {
-            if d > 0.0 && d % 364.0 == 0.0 {
-                format!("the {:.0} years after the switch", d / 364.0)
+            if d > 0.0 && d % YEAR == 0.0 {
+                format!("the {:.0} years after the switch", d / YEAR)
             } else {
                 format!("the {d:.0} days after the switch")
             }

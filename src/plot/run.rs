@@ -240,7 +240,7 @@ fn settings(meta: &Value, manifest: Option<&Value>) -> Vec<(String, String)> {
         let after = match (mean, settled, unsettled) {
             (Some(m), Some(s), Some(u)) => format!(
                 ", after a burn-in of {:.1} years on average ({s:.0} of {:.0} replications settled)",
-                m / 364.0,
+                m / crate::experiment::switch::DAYS_PER_YEAR as f64,
                 s + u
             ),
             _ => String::new(),
