@@ -85,7 +85,8 @@ fn jones_sasser_top_box() {
 
 #[test]
 fn loss_aversion_in_retention() {
-    // Loss and gain are about equal: see docs/VALIDATION.md, Known departures.
+    // A rise gains more retention than an equal fall costs: see
+    // docs/VALIDATION.md, Known departures.
     check_except(
         "loss_aversion",
         &["retention lost after a drop minus retention gained"],
@@ -99,28 +100,32 @@ fn de_matos_recovery_paradox() {
 
 #[test]
 fn harter_business_unit_correlations() {
-    // All four correlations miss the band at the default model: see
-    // docs/VALIDATION.md, Known departures (unit-level satisfaction is set
-    // mostly by exhaustion in busy stores, and quitting barely responds to
-    // satisfaction).
+    // Staff and customer satisfaction are linked more tightly than in the
+    // field (docs/VALIDATION.md, Known departures); in the full run the
+    // productivity correlation also falls just short of its band.
     check_except(
         "harter",
-        &["correlation across stores of staff satisfaction with"],
+        &["correlation across stores of staff satisfaction with customer satisfaction"],
     );
 }
 
 #[test]
 fn busyness_weakens_the_staff_customer_link() {
-    // Monotone, but not markedly weaker: only the small direct contagion is
-    // moderated by busyness (docs/VALIDATION.md, Known departures).
-    check_except("busyness", &["slope at the busiest level"]);
+    // Not markedly weaker: only the small direct contagion is moderated by
+    // busyness (docs/VALIDATION.md, Known departures). The full run's slope
+    // falls at all four steps; 4 replications cannot resolve steps that
+    // small, so the reduced run lists that criterion too (the full table is
+    // checked by .ci/run against docs/VALIDATION.md).
+    check_except(
+        "busyness",
+        &["slope at the busiest level", "steps of demand"],
+    );
 }
 
 #[test]
 fn ton_huckman_process_conformance() {
-    // Turnover hurts, and less at high conformance, but not markedly less
-    // since returning visits follow the weekday profile: see
-    // docs/VALIDATION.md, Known departures.
+    // Turnover hurts, and less at high conformance, but not markedly less:
+    // see docs/VALIDATION.md, Known departures.
     check_except(
         "ton_huckman",
         &["damage at conformance 0.8 / damage at conformance 0"],
@@ -131,14 +136,10 @@ fn ton_huckman_process_conformance() {
 fn the_committed_defaults_meet_their_calibration_targets() {
     // The defaults fitted by `effectchain calibrate` are current: the
     // default store shows each calibration figure (docs/VALIDATION.md,
-    // Calibration). Tolerances: 0.01 of retention, 0.5 incidents a year.
+    // Calibration), within each target's stated tolerance.
     for fit in effectchain::calibrate::calibrate(effectchain::validate::Size::Reduced) {
-        let tolerance = match fit.target.kpi {
-            "annual_retention" => 0.01,
-            _ => 0.5,
-        };
         assert!(
-            (fit.kpi_at_default - fit.target.value).abs() < tolerance,
+            (fit.kpi_at_default - fit.target.value).abs() < fit.target.tolerance,
             "{} = {} gives {} = {}, target {}; rerun `effectchain calibrate`",
             fit.target.parameter,
             fit.default,

@@ -92,7 +92,7 @@ impl Store {
             let rate = f64::from(u8::from(worked)) / w.learning_days
                 + w.training_skill_gain * training_per_day;
             self.staff.skill[i] += (1.0 - self.staff.skill[i]) * (1.0 - libm::exp(-rate));
-            // Quitting: exhaustion drives it; dissatisfaction only a little.
+            // Quitting: exhaustion (burnout) and dissatisfaction drive it.
             let hazard = quit_base
                 * libm::exp(
                     w.quit_exhaustion * (self.staff.exhaustion[i] - w.exhaustion_reference)

@@ -16,7 +16,7 @@
 use rayon::prelude::*;
 
 use super::{pearson, Criterion, DataSet, Figure, Outcome, PlotKind, Size};
-use crate::config::Config;
+use crate::config::{Config, StaffingRule};
 use crate::engine::run_replication;
 use crate::experiment::stats::Stats;
 
@@ -42,6 +42,10 @@ pub fn config(size: Size) -> Config {
     c.chain.growth_need_sd = 0.15;
     c.chain.staffing_sd = 0.1;
     c.chain.relationship_sd = 0.1;
+    // A chain plans each store's labour from its own traffic (labour
+    // budgets follow forecast sales), so a big or an uncontested store is
+    // not left with the template's headcount.
+    c.policy.staffing_rule = StaffingRule::FollowsDemand;
     c.simulation.days = 364;
     c
 }

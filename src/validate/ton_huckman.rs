@@ -50,8 +50,8 @@ pub fn run(size: Size) -> Outcome {
         })
         .collect();
     let col = |j: usize| Figure::from(Stats::of(&per_rep.iter().map(|r| r[j]).collect::<Vec<_>>()));
-    let ratio: Vec<f64> = per_rep.iter().map(|r| r[1] / r[0]).collect();
-    let ratio = Figure::from(Stats::of(&ratio));
+    let damage = |j: usize| per_rep.iter().map(|r| r[j]).collect::<Vec<_>>();
+    let ratio = Figure::from(Stats::ratio_of_means(&damage(1), &damage(0)));
     let (low_pc, high_pc) = (col(0), col(1));
     Outcome {
         name: NAME,
