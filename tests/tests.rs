@@ -8,6 +8,7 @@ mod cli;
 mod configs;
 mod determinism;
 mod experiments;
+mod msrv;
 mod plot;
 mod properties;
 mod safety;

@@ -233,7 +233,7 @@ fn crossings(s: &SweepData) -> (Vec<f64>, Vec<f64>) {
         .last()
         .zip(x.first())
         .map_or(1.0, |(l, f)| (l - f).abs().max(1e-12));
-    let not_baseline = |c: &f64| s.baseline_x().map_or(true, |b| (c - b).abs() > 1e-9 * span);
+    let not_baseline = |c: &f64| s.baseline_x().is_none_or(|b| (c - b).abs() > 1e-9 * span);
     (
         mean.into_iter().filter(not_baseline).collect(),
         ci.into_iter().filter(not_baseline).collect(),

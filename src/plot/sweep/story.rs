@@ -342,7 +342,7 @@ fn strongest_effect(s: &SweepData) -> Option<String> {
             .filter_map(|g| bin_stats(&y, g).map(|e| e.mean))
             .collect();
         let (lo, hi) = chart::finite_range(means.iter().copied());
-        if best.as_ref().map_or(true, |b| hi - lo > b.1) {
+        if best.as_ref().is_none_or(|b| hi - lo > b.1) {
             best = Some((p.clone(), hi - lo));
         }
     }
