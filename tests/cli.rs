@@ -354,3 +354,69 @@ fn a_chain_run_writes_stores_csv_with_one_row_per_replication_and_store() {
     assert!(single.join("summary.json").is_file());
     assert!(!single.join("stores.csv").exists());
 }
+
+#[test]
+fn completions_and_the_man_page_cover_every_subcommand_and_install() {
+    let subcommands = [
+        "run",
+        "init",
+        "compare",
+        "sweep",
+        "merge",
+        "plot",
+        "check",
+        "validate",
+        "calibrate",
+    ];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = effectchain().args(["completions", shell]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = stdout(&output);
+        for sub in subcommands {
+            assert!(script.contains(sub), "{shell} completions lack `{sub}`");
+        }
+        assert!(script.contains("replications"), "{shell}: flags missing");
+    }
+    // The bash script is valid bash and, sourced, completes a subcommand.
+    if std::path::Path::new("/bin/bash").exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("effectchain.bash");
+        let output = effectchain()
+            .args(["completions", "bash"])
+            .output()
+            .unwrap();
+        fs::write(&file, &output.stdout).unwrap();
+        let probe = format!(
+            "source {}; COMP_WORDS=(effectchain va); COMP_CWORD=1; _effectchain effectchain va effectchain; echo \"${{COMPREPLY[@]}}\"",
+            file.display()
+        );
+        let done = std::process::Command::new("/bin/bash")
+            .args(["-c", &probe])
+            .output()
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&done.stdout).trim(), "validate");
+    }
+    let output = effectchain().arg("man").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let page = stdout(&output);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH effectchain 1"),
+        "not roff"
+    );
+    for sub in subcommands {
+        assert!(page.contains(sub), "man page lacks `{sub}`");
+    }
+}
+
+#[test]
+fn validate_and_plot_take_quiet() {
+    for sub in ["validate", "plot"] {
+        let output = effectchain().args([sub, "--help"]).output().unwrap();
+        assert!(stdout(&output).contains("--quiet"), "{sub} has no --quiet");
+    }
+}

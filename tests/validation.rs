@@ -51,10 +51,9 @@ fn bowen_lawler_contingencies() {
 
 #[test]
 fn interior_optimum_of_latitude() {
-    // The optimum is shallow (2.7 k EUR a year over latitude 1 in the full
-    // run, docs/VALIDATION.md); 10 replications of three latitudes cannot
-    // resolve it, so the reduced run checks the data only. The full result
-    // is checked exactly by .ci/run against docs/VALIDATION.md.
+    // No optimum survives fresh replications (docs/VALIDATION.md, Known
+    // departures): the profit curve is flat at high latitude. The full
+    // result is checked exactly by .ci/run against docs/VALIDATION.md.
     check_except("balance", &["profit at the best latitude"]);
 }
 

@@ -24,7 +24,8 @@ out = os.path.join(scratch, "out")
 run = subprocess.run(
     ["./target/release/effectchain", "validate", "-o", out],
     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-printed = [l for l in run.stdout.splitlines() if l and not l.startswith("Output: ")]
+printed = [l for l in run.stdout.splitlines()
+           if l and not l.startswith(("Output: ", "Report: "))]
 
 # Parse the table: experiment header, then (verdict, measure, obtained).
 experiments = {}

@@ -145,7 +145,9 @@ pub fn human(v: f64) -> String {
         return "n/a".to_string();
     }
     let a = v.abs();
-    let decimals = if a >= 100.0 {
+    // A whole number (a head count, a count of days) reads as one:
+    // `policy.staff = 9`, not `9.00`.
+    let decimals = if a >= 100.0 || v.fract() == 0.0 {
         0
     } else if a >= 10.0 {
         1
@@ -178,6 +180,14 @@ pub fn human(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_print_without_decimals() {
+        assert_eq!(human(9.0), "9");
+        assert_eq!(human(-3.0), "-3");
+        assert_eq!(human(0.0), "0");
+        assert_eq!(human(9.5), "9.50");
+    }
 
     #[test]
     fn human_numbers() {

@@ -8,6 +8,7 @@ mod calibrate;
 mod check;
 mod common;
 mod compare;
+mod completions;
 mod init;
 mod plot;
 mod progress;
@@ -142,6 +143,20 @@ pub enum Command {
     ///
     /// Example: effectchain calibrate --reduced
     Calibrate(calibrate::CalibrateArgs),
+    /// Print a shell completion script.
+    ///
+    /// Generated from the same definitions as --help, for bash, zsh, fish,
+    /// powershell or elvish; see `effectchain completions --help` for where
+    /// to put it.
+    ///
+    /// Example: effectchain completions bash > ~/.local/share/bash-completion/completions/effectchain
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    ///
+    /// Generated from the same definitions as --help.
+    ///
+    /// Example: effectchain man > ~/.local/share/man/man1/effectchain.1
+    Man(completions::ManArgs),
 }
 
 /// The result of parsing: a command to execute, or help/version text that
@@ -230,9 +245,35 @@ where
                      (see `effectchain --help`)",
                 ))
             }
+            clap::error::ErrorKind::InvalidSubcommand => Err(CliError::input(
+                unknown_subcommand(&e).unwrap_or_else(|| clap_message(&e)),
+            )),
             _ => Err(CliError::input(clap_message(&e))),
         },
     }
+}
+
+/// The message for a mistyped subcommand, with the nearest one when clap's
+/// own similarity (Jaro) finds none: it misses transpositions such as
+/// `rnu` for `run`, which an edit distance catches.
+fn unknown_subcommand(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    if e.get(ContextKind::SuggestedSubcommand).is_some() {
+        return None;
+    }
+    let Some(ContextValue::String(typed)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let nearest = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .map(|name| (strsim::osa_distance(typed, &name), name))
+        .filter(|(d, name)| *d <= 2 && *d < name.len())
+        .min()?;
+    Some(format!(
+        "unrecognized subcommand '{typed}'; did you mean `{}`? (see `effectchain --help`)",
+        nearest.1
+    ))
 }
 
 /// Runs a parsed command.
@@ -247,6 +288,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Check(args) => check::execute(&args),
         Command::Validate(args) => validate::execute(&args),
         Command::Calibrate(args) => calibrate::execute(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     }
 }
 
@@ -317,6 +360,22 @@ mod tests {
         };
         assert_eq!(e.exit_code(), 2);
         assert!(!e.message.contains('\n'), "{}", e.message);
+    }
+
+    #[test]
+    fn mistyped_subcommands_get_a_suggestion() {
+        for (typed, meant) in [("rnu", "run"), ("swep", "sweep"), ("comapre", "compare")] {
+            let Err(e) = parse(["effectchain", typed]) else {
+                panic!("expected an error for {typed}");
+            };
+            assert_eq!(e.exit_code(), 2);
+            assert!(
+                e.message.contains(&format!("'{meant}'"))
+                    || e.message.contains(&format!("`{meant}`")),
+                "{typed}: {}",
+                e.message
+            );
+        }
     }
 
     #[test]

@@ -22,6 +22,13 @@ pub struct PlotArgs {
     /// written into the folder; the result files are not changed.
     #[arg(value_name = "OUTPUT_DIR")]
     pub dir: PathBuf,
+
+    /// Do not print what was written.
+    ///
+    /// Without it, one line on stdout gives the number of plots and the
+    /// report's path; errors still go to stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Runs `effectchain plot`.
@@ -42,6 +49,9 @@ pub fn execute(args: &PlotArgs) -> Result<(), CliError> {
             CliError::failure(e.to_string())
         }
     })?;
+    if args.quiet {
+        return Ok(());
+    }
     let plots = written
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "png"))

@@ -235,7 +235,15 @@ fn describe(a: &Analysis) -> String {
             human(b.ci_high)
         ));
     }
-    if let Some(b) = &a.best_difference {
+    if let Some(b) = a.best_difference.as_ref().filter(|b| b.mean <= 0.0) {
+        s.push_str(&format!(
+            "No point beats the baseline; the smallest loss: {} ({} EUR, 95% CI {} to {})\n",
+            values(&b.values),
+            human(b.mean),
+            human(b.ci_low),
+            human(b.ci_high)
+        ));
+    } else if let Some(b) = &a.best_difference {
         s.push_str(&format!(
             "Largest gain over the baseline: {} ({} EUR, 95% CI {} to {})\n",
             values(&b.values),

@@ -49,6 +49,13 @@ pub struct ValidateArgs {
     /// `effectchain plot DIR` draws them later.
     #[arg(long)]
     pub no_plots: bool,
+
+    /// Do not print which experiment is running.
+    ///
+    /// The "running NAME ..." lines go to stderr; the table of results
+    /// still goes to stdout and errors to stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Runs `effectchain validate`.
@@ -79,7 +86,9 @@ pub fn execute(args: &ValidateArgs) -> Result<(), CliError> {
     };
     let mut outcomes: Vec<Outcome> = Vec::new();
     for e in chosen {
-        eprintln!("running {} ...", e.name);
+        if !args.quiet {
+            eprintln!("running {} ...", e.name);
+        }
         outcomes.push(pool.install(|| (e.run)(size)));
     }
     let mut command_line = vec!["effectchain".to_string(), "validate".to_string()];

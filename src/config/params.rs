@@ -676,7 +676,7 @@ param_section! {
         /// manager quality and local market.
         stores: u32 = 1; "stores"; [1, 10_000];
         /// Spread of manager quality across stores (shifts staff
-        /// satisfaction and the latitude staff actually use).
+        /// satisfaction; the latitude in use stays the policy's).
         manager_quality_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
         /// Log-scale spread of local market size across stores.
         market_size_sd: f64 = 0.0; "log units"; [0.0, 3.0];

@@ -70,6 +70,18 @@ impl Stats {
         }
     }
 
+    /// The same summary in other units: every value times `factor` (> 0),
+    /// e.g. a total over years as a figure per year.
+    pub fn scaled(self, factor: f64) -> Stats {
+        Stats {
+            mean: self.mean * factor,
+            sd: self.sd * factor,
+            ci_low: self.ci_low * factor,
+            ci_high: self.ci_high * factor,
+            ..self
+        }
+    }
+
     /// Half-width of the confidence interval.
     pub fn half_width(&self) -> f64 {
         (self.ci_high - self.ci_low) / 2.0

@@ -47,6 +47,8 @@ pub fn run(size: Size) -> Outcome {
     .enumerate()
     {
         let base = setting(low);
+        // `compare` sums the years after the switch; the criterion is per year.
+        let years = f64::from(base.simulation.years_after_switch);
         let c = compare(
             &with_latitude(base.clone(), 0.2),
             &with_latitude(base, 0.8),
@@ -54,7 +56,8 @@ pub fn run(size: Size) -> Outcome {
             replications,
             &|| {},
         );
-        let d = c.difference_of("profit").expect("profit is a KPI");
+        let total = c.difference_of("profit").expect("profit is a KPI");
+        let d = total.scaled(1.0 / years);
         let figure = Figure::from(d);
         let pass = if low { d.ci_high < 0.0 } else { d.ci_low > 0.0 };
         criteria.push(Criterion {
