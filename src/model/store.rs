@@ -126,8 +126,6 @@ pub struct Store {
     pub(super) todays: Vec<u32>,
     pub(super) times: Vec<f64>,
     pub(super) servers: Vec<usize>,
-    pub(super) free_at: Vec<f64>,
-    pub(super) shift_ends: Vec<f64>,
     pub(super) floor: Floor,
 }
 
@@ -179,8 +177,6 @@ impl Store {
             todays: Vec::new(),
             times: Vec::new(),
             servers: Vec::new(),
-            free_at: Vec::new(),
-            shift_ends: Vec::new(),
             floor: Floor::default(),
         };
         store.plan_roster();
