@@ -34,7 +34,9 @@ fn expert_store() -> Config {
 /// Encounters in one replication of `config` (deterministic, so the same
 /// every time).
 fn encounters(config: &Config) -> u64 {
-    run_replication(config, config.simulation.seed, 0).kpis.served as u64
+    run_replication(config, config.simulation.seed, 0)
+        .kpis
+        .served as u64
 }
 
 /// Elements of the reference per timing.

@@ -70,11 +70,7 @@ const BATCH_PER_THREAD: u64 = 32;
 /// `fold` in index order. Work runs in batches, and each batch's results
 /// are folded before the next batch starts, so the memory held is one
 /// batch's results whatever `n` is.
-pub(crate) fn in_order<T: Send>(
-    n: u64,
-    work: impl Fn(u64) -> T + Sync,
-    mut fold: impl FnMut(T),
-) {
+pub(crate) fn in_order<T: Send>(n: u64, work: impl Fn(u64) -> T + Sync, mut fold: impl FnMut(T)) {
     let batch = BATCH_PER_THREAD * rayon::current_num_threads() as u64;
     let mut start = 0;
     while start < n {
@@ -108,8 +104,10 @@ impl Summary {
     /// Adds the next replication (index order).
     pub fn push(&mut self, mut replication: Replication) {
         if self.daily.len() < replication.daily.len() {
-            self.daily
-                .resize(replication.daily.len(), vec![Running::default(); DAILY_DEFS.len()]);
+            self.daily.resize(
+                replication.daily.len(),
+                vec![Running::default(); DAILY_DEFS.len()],
+            );
         }
         for (point, running) in replication.daily.iter().zip(&mut self.daily) {
             for (value, r) in point.values().into_iter().zip(running) {

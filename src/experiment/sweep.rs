@@ -722,7 +722,11 @@ impl Sweep {
         let n = u64::from(self.replications);
         let flat: Vec<Vec<f64>> = (0..configs.len() as u64 * n)
             .into_par_iter()
-            .map(|x| run_replication(configs[(x / n) as usize], self.seed, x % n).kpis.values())
+            .map(|x| {
+                run_replication(configs[(x / n) as usize], self.seed, x % n)
+                    .kpis
+                    .values()
+            })
             .collect();
         flat.chunks(n as usize).map(<[_]>::to_vec).collect()
     }

@@ -186,8 +186,11 @@ impl Store {
         self.servers
             .extend((0..self.staff.positions()).filter(|&i| self.staff.on_duty(i)));
         let shifts = &self.staff.shift;
-        self.floor
-            .open(self.servers.iter().map(|&i| (shifts[i].start, shifts[i].end)));
+        self.floor.open(
+            self.servers
+                .iter()
+                .map(|&i| (shifts[i].start, shifts[i].end)),
+        );
 
         let mut previous = f64::NEG_INFINITY;
         for idx in 0..self.todays.len() {
@@ -251,7 +254,10 @@ mod tests {
             for _ in 0..300 {
                 arrival += 0.05 * rng.exp1();
                 let (a, b) = (scanned.choose(arrival), indexed.choose(arrival));
-                assert_eq!(a.map(|c| (c.server, c.start)), b.map(|c| (c.server, c.start)));
+                assert_eq!(
+                    a.map(|c| (c.server, c.start)),
+                    b.map(|c| (c.server, c.start))
+                );
                 if let (Some(a), Some(b)) = (a, b) {
                     let duration = (4.0 * rng.uniform()).round() / 4.0;
                     scanned.serve(a, a.start + duration);
