@@ -130,7 +130,10 @@ fn run_writes_the_output_folder_and_prints_headline_kpis() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["seed"], 42);
-    assert_eq!(manifest["rng"], "ChaCha8 (rand_chacha 0.9)");
+    assert_eq!(
+        manifest["rng"],
+        "xoshiro256++ (SplitMix64-seeded per stream and day)"
+    );
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(manifest["config_path"], "tiny.toml");
     assert_eq!(

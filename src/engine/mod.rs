@@ -7,12 +7,15 @@
 //! one `DailyPoint` per day: nothing else grows with the horizon.
 //!
 //! **Invariant:** a [`Replication`] is a function of (config, seed,
-//! replication index) alone; the engine is single-threaded and never reads
-//! a clock.
+//! replication index) alone: the stores of a chain step through each day in
+//! parallel, but each store draws only from its own streams and every sum
+//! over stores runs in store order; the engine never reads a clock.
 
 mod kpi;
 
 pub use kpi::{DailyPoint, Kpis, ValueDef, DAILY_DEFS, KPI_DEFS};
+
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::model::{Store, StoreDay, StoreProfile};
@@ -112,6 +115,8 @@ pub struct Chain {
     stores: Vec<Store>,
     /// The next day to simulate (days since the replication began).
     day: u32,
+    /// The stores' last day, in store order (reused from day to day).
+    days: Vec<StoreDay>,
 }
 
 /// The settle criterion, as the manifest and summary state it.
@@ -134,7 +139,10 @@ impl Chain {
     /// The stores of replication `index`, at day 0 (the invented state).
     pub fn new(config: &Config, seed: u64, index: u64) -> Chain {
         let n_stores = config.chain.stores;
+        // Built in parallel too (seeding a store's base is most of the cost
+        // of a short run); `collect` keeps store order.
         let stores = (0..n_stores)
+            .into_par_iter()
             .map(|s| {
                 let profile = if n_stores == 1 {
                     StoreProfile::typical(config)
@@ -144,7 +152,11 @@ impl Chain {
                 Store::new(config, profile, seed, index, s)
             })
             .collect();
-        Chain { stores, day: 0 }
+        Chain {
+            stores,
+            day: 0,
+            days: Vec::new(),
+        }
     }
 
     /// Runs whole years under the stores' config until the store is settled:
@@ -191,11 +203,24 @@ impl Chain {
 
     fn step_day(&mut self) -> StoreDay {
         let mut chain_day = StoreDay::default();
-        for store in &mut self.stores {
-            chain_day.add(&store.step(self.day));
+        for d in self.step_stores() {
+            chain_day.add(d);
         }
-        self.day += 1;
         chain_day
+    }
+
+    /// Steps every store through the next day and returns their days in
+    /// store order. The stores step in parallel: a store's day depends on
+    /// its own state and streams alone, and every sum over stores is then
+    /// taken in store order, so the result is the same on any thread count.
+    fn step_stores(&mut self) -> &[StoreDay] {
+        let day = self.day;
+        self.stores
+            .par_iter_mut()
+            .map(|store| store.step(day))
+            .collect_into_vec(&mut self.days);
+        self.day += 1;
+        &self.days
     }
 
     /// Measures `days` days from the current state.
@@ -225,12 +250,10 @@ impl Chain {
         for day in 0..days {
             let window = growth_window(day, days);
             let mut chain_day = StoreDay::default();
-            for (store, totals) in self.stores.iter_mut().zip(&mut store_totals) {
-                let d = store.step(self.day);
-                chain_day.add(&d);
-                totals.observe(&d, window);
+            for (d, totals) in self.step_stores().iter().zip(&mut store_totals) {
+                chain_day.add(d);
+                totals.observe(d, window);
             }
-            self.day += 1;
             chain_totals.observe(&chain_day, window);
             daily.push(DailyPoint::from_day(&chain_day, n_stores as f64));
         }

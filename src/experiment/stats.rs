@@ -35,6 +35,11 @@ impl Stats {
         } else {
             0.0
         };
+        Stats::with_spread(n, mean, sd)
+    }
+
+    /// The summary of `n > 0` values with the given mean and sd.
+    fn with_spread(n: usize, mean: f64, sd: f64) -> Stats {
         let half = if n > 1 {
             t_975(n - 1) * sd / (n as f64).sqrt()
         } else {
@@ -88,6 +93,33 @@ impl Stats {
     }
 }
 
+/// A summary built one value at a time, in the order given (Welford's
+/// update, as accurate as two passes), for series too long to keep.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Running {
+    n: usize,
+    mean: f64,
+    /// Sum of squared deviations from the running mean.
+    m2: f64,
+}
+
+impl Running {
+    pub(crate) fn push(&mut self, value: f64) {
+        self.n += 1;
+        let delta = value - self.mean;
+        self.mean += delta / self.n as f64;
+        self.m2 += delta * (value - self.mean);
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        match self.n {
+            0 => Stats::of(&[]),
+            1 => Stats::with_spread(1, self.mean, 0.0),
+            n => Stats::with_spread(n, self.mean, (self.m2 / (n - 1) as f64).sqrt()),
+        }
+    }
+}
+
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t_975(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
@@ -138,6 +170,24 @@ mod tests {
             .map(|(x, y)| r.mean + (x - r.mean * y) / 2.0)
             .collect();
         assert!((r.sd - Stats::of(&residuals).sd).abs() < 1e-12);
+    }
+
+    #[test]
+    fn running_summary_equals_two_passes() {
+        let values = [3.5, -1.25, 1e6, 7.0, 0.1, 42.0];
+        let mut running = Running::default();
+        for v in values {
+            running.push(v);
+        }
+        let (a, b) = (running.stats(), Stats::of(&values));
+        assert_eq!(a.n, b.n);
+        for (x, y) in [(a.mean, b.mean), (a.sd, b.sd), (a.ci_low, b.ci_low)] {
+            assert!((x - y).abs() <= 1e-12 * y.abs(), "{x} {y}");
+        }
+        let mut one = Running::default();
+        one.push(2.0);
+        assert_eq!(one.stats(), Stats::of(&[2.0]));
+        assert!(Running::default().stats().mean.is_nan());
     }
 
     #[test]

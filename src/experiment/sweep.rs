@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
-use crate::engine::{run_replication, Replication, KPI_DEFS};
+use crate::engine::{run_replication, KPI_DEFS};
 use crate::input;
 use crate::rng::{Purpose, Stream};
 
@@ -703,19 +703,43 @@ impl Sweep {
         Ok((config, baseline))
     }
 
-    /// Runs one point: its replications (and its baseline's, paired) in
-    /// parallel, summarised in replication order.
-    pub fn run_point(&self, id: u64) -> Result<PointResult, ConfigError> {
-        let values = self.point(id);
-        let (config, baseline) = self.configs(&values)?;
-        let reps: Vec<(Replication, Option<Replication>)> = (0..u64::from(self.replications))
+    /// What decides a point's baseline: its values of the parameters the
+    /// baseline does not override (the rest of the baseline is the same
+    /// for every point), as bits. Points with the same key share one
+    /// baseline run.
+    fn baseline_key(&self, values: &[f64]) -> Vec<u64> {
+        self.parameters
+            .iter()
+            .zip(values)
+            .filter(|(p, _)| !self.baseline.contains_key(&p.path))
+            .map(|(_, v)| v.to_bits())
+            .collect()
+    }
+
+    /// KPI values of every replication of `configs`, all run in parallel
+    /// (config, replication) by (config, replication); in config order.
+    fn kpi_values(&self, configs: &[&Config]) -> Vec<Vec<Vec<f64>>> {
+        let n = u64::from(self.replications);
+        let flat: Vec<Vec<f64>> = (0..configs.len() as u64 * n)
             .into_par_iter()
-            .map(|k| {
-                let point = run_replication(&config, self.seed, k);
-                let base = baseline.as_ref().map(|b| run_replication(b, self.seed, k));
-                (point, base)
+            .map(|x| {
+                run_replication(configs[(x / n) as usize], self.seed, x % n)
+                    .kpis
+                    .values()
             })
             .collect();
+        flat.chunks(n as usize).map(<[_]>::to_vec).collect()
+    }
+
+    /// One point's summaries from its replications' KPI values and, paired
+    /// by replication, its baseline's.
+    fn point_result(
+        &self,
+        id: u64,
+        values: Vec<f64>,
+        point: &[Vec<f64>],
+        baseline: Option<&[Vec<f64>]>,
+    ) -> PointResult {
         let index: Vec<usize> = self
             .kpis
             .iter()
@@ -726,50 +750,91 @@ impl Sweep {
                     .expect("checked on load")
             })
             .collect();
-        type Values = (Vec<f64>, Option<Vec<f64>>);
-        let values_of: Vec<Values> = reps
-            .iter()
-            .map(|(p, b)| (p.kpis.values(), b.as_ref().map(|b| b.kpis.values())))
-            .collect();
         let kpis = index
             .iter()
-            .map(|&i| Stats::of(&values_of.iter().map(|(p, _)| p[i]).collect::<Vec<_>>()))
+            .map(|&i| Stats::of(&point.iter().map(|p| p[i]).collect::<Vec<_>>()))
             .collect();
-        let differences = baseline.as_ref().map(|_| {
+        let differences = baseline.map(|base| {
             index
                 .iter()
                 .map(|&i| {
                     Stats::of(
-                        &values_of
+                        &point
                             .iter()
-                            .map(|(p, b)| p[i] - b.as_ref().expect("baseline run")[i])
+                            .zip(base)
+                            .map(|(p, b)| p[i] - b[i])
                             .collect::<Vec<_>>(),
                     )
                 })
                 .collect()
         });
-        Ok(PointResult {
+        PointResult {
             id,
             values,
             kpis,
             differences,
-        })
+        }
     }
 
-    /// Runs the given points in parallel, handing each result to `on_point`
-    /// as it finishes (from worker threads, in completion order). Stops at
-    /// the first error after the points in flight finish.
+    /// Runs the given points, handing each result to `on_point` as it
+    /// finishes (from worker threads, in completion order). Points run in
+    /// batches: a batch's distinct baselines run first, each once (a
+    /// baseline still needed by the next batch is kept for it), then its
+    /// points, in parallel point by point and replication by replication,
+    /// so a sweep of few points with many replications fills the cores too.
+    /// Stops at the first error after the points in flight finish.
     pub fn run_points(
         &self,
         ids: &[u64],
         on_point: &(dyn Fn(PointResult) -> Result<(), String> + Sync),
     ) -> Result<(), String> {
-        ids.par_iter().try_for_each(|&id| {
-            let result = self.run_point(id).map_err(|e| e.to_string())?;
-            on_point(result)
-        })
+        type Baselines = BTreeMap<Vec<u64>, Vec<Vec<f64>>>;
+        let mut kept: Baselines = BTreeMap::new();
+        for batch in ids.chunks(POINTS_PER_BATCH) {
+            let mut points = Vec::with_capacity(batch.len());
+            for &id in batch {
+                let values = self.point(id);
+                let (config, baseline) = self.configs(&values).map_err(|e| e.to_string())?;
+                let key = baseline.as_ref().map(|_| self.baseline_key(&values));
+                points.push((id, values, config, baseline, key));
+            }
+            let mut baselines: Baselines = BTreeMap::new();
+            let mut to_run: Vec<(&Vec<u64>, &Config)> = Vec::new();
+            for (_, _, _, baseline, key) in &points {
+                let (Some(b), Some(key)) = (baseline, key) else {
+                    continue;
+                };
+                if baselines.contains_key(key) || to_run.iter().any(|(k, _)| *k == key) {
+                    continue;
+                }
+                match kept.remove(key) {
+                    Some(values) => {
+                        baselines.insert(key.clone(), values);
+                    }
+                    None => to_run.push((key, b)),
+                }
+            }
+            let configs: Vec<&Config> = to_run.iter().map(|(_, c)| *c).collect();
+            for ((key, _), values) in to_run.iter().zip(self.kpi_values(&configs)) {
+                baselines.insert((*key).clone(), values);
+            }
+            points
+                .into_par_iter()
+                .try_for_each(|(id, values, config, _, key)| {
+                    let point = self.kpi_values(&[&config]).remove(0);
+                    let base = key.map(|k| &baselines[&k][..]);
+                    on_point(self.point_result(id, values, &point, base))
+                })?;
+            kept = baselines;
+        }
+        Ok(())
     }
 }
+
+/// Points per batch of [`Sweep::run_points`]: enough to keep every core
+/// busy between batches, few enough that a batch's configs and baselines
+/// take little memory.
+const POINTS_PER_BATCH: usize = 256;
 
 /// One point's summaries, in the sweep's KPI order.
 #[derive(Debug, Clone, PartialEq)]

@@ -65,7 +65,32 @@ pub(super) struct Trouble {
     pub failure: bool,
 }
 
+/// Visit counts whose tenure is tabulated: nearly every customer's, so the
+/// `exp` is paid once per store rather than once per encounter.
+const TABULATED_VISITS: usize = 1024;
+
+/// `tenure(v) = 1 − exp(−v / tenure_visits)` for `v < TABULATED_VISITS`.
+pub(super) fn tenure_table(config: &crate::config::Config) -> Vec<f64> {
+    (0..TABULATED_VISITS)
+        .map(|v| tenure_of(v as f64, config.service.tenure_visits))
+        .collect()
+}
+
+fn tenure_of(visits: f64, tenure_visits: f64) -> f64 {
+    1.0 - libm::exp(-visits / tenure_visits)
+}
+
 impl Store {
+    /// Reichheld & Sasser: how well a customer with `visits` visits knows
+    /// the store, 0..1.
+    #[inline]
+    fn tenure(&self, visits: u16) -> f64 {
+        match self.tenure.get(usize::from(visits)) {
+            Some(&t) => t,
+            None => tenure_of(f64::from(visits), self.config.service.tenure_visits),
+        }
+    }
+
     /// One service encounter; returns its duration in hours.
     #[inline]
     pub(super) fn encounter(
@@ -80,6 +105,7 @@ impl Store {
         let c = &self.config;
         let sv = &c.service;
         let i = slot as usize;
+        let tenure = self.tenure(self.customers[i].visits);
         let rng = &mut self.encounter_rng;
         let skill = self.staff.skill[employee];
         // Ton & Huckman 2008: process conformance narrows the gap between
@@ -99,7 +125,6 @@ impl Store {
         time_factor *= 1.0 + sv.novice_slowdown * (1.0 - shown);
         // Reichheld & Sasser: a long-tenure customer knows the store and
         // buys more.
-        let tenure = 1.0 - libm::exp(-f64::from(self.customers[i].visits) / sv.tenure_visits);
         time_factor *= 1.0 - sv.tenure_time_saving * tenure;
         // Service time: a fixed part plus an exponential part, mean 1 and
         // coefficient of variation time_cv.
@@ -143,12 +168,8 @@ impl Store {
         let rng = &mut self.encounter_rng;
         let buy_draw = rng.uniform();
         // The basket's draw is always taken (so streams stay aligned across
-        // policies) but only turned into money when it is needed.
+        // policies) but only turned into money, an `exp`, when it is bought.
         let basket_z = rng.normal();
-        let basket_sigma = sv.basket_sigma;
-        let basket = sv.basket_mean
-            * basket_factor
-            * libm::exp(basket_sigma * basket_z - 0.5 * basket_sigma * basket_sigma);
 
         // Experience before any failure: perceived service quality (Brown &
         // Lam: the main path from staff to customer), then the wait, then a
@@ -177,7 +198,12 @@ impl Store {
         duration += trouble.extra_hours;
 
         let bought = buy_draw < buy_p * trouble.keep_sale;
+        let mut basket = 0.0;
         if bought {
+            let sigma = self.config.service.basket_sigma;
+            basket = self.config.service.basket_mean
+                * basket_factor
+                * libm::exp(sigma * basket_z - 0.5 * sigma * sigma);
             out.purchases += 1.0;
             out.revenue += basket;
             if trouble.failure {

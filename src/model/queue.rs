@@ -3,9 +3,175 @@
 //! wait would exceed their patience. Serving past the end of a shift is
 //! overtime.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
 use super::encounter::EncounterConstants;
 use super::store::Store;
 use super::StoreDay;
+
+/// A server (an index into the day's on-duty list) busy until `free_at`.
+/// Ordered by time, then by index, so the heap's least is the server who
+/// can start soonest and, of equals, the first on the list.
+#[derive(Debug, Clone, Copy)]
+struct Busy {
+    free_at: f64,
+    server: usize,
+}
+
+impl PartialEq for Busy {
+    fn eq(&self, other: &Busy) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Busy {}
+impl PartialOrd for Busy {
+    fn partial_cmp(&self, other: &Busy) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Busy {
+    fn cmp(&self, other: &Busy) -> Ordering {
+        self.free_at
+            .total_cmp(&other.free_at)
+            .then(self.server.cmp(&other.server))
+    }
+}
+
+/// Who on the floor can take the next customer, for arrivals in time order:
+/// the server with the soonest start `max(free_at, arrival)` before the end
+/// of their shift, ties to the first on the list.
+///
+/// A floor of a few servers is scanned. A larger one (a large store has a
+/// hundred staff on it, where the scan took a quarter of the run) keeps
+/// each server *idle* (free by the current arrival: a bit in `idle`) or
+/// *busy* (free later: in the heap), which costs O(log n) an arrival and
+/// chooses the same: an idle server starts at the arrival, before any busy
+/// one, and of idle servers the first bit is the first on the list. A
+/// server whose shift is over is dropped for good, which arrivals in time
+/// order make safe.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Floor {
+    /// When each server is free next; at the end of the day, when they
+    /// finished.
+    pub(super) free_at: Vec<f64>,
+    ends: Vec<f64>,
+    /// Whether the floor is large enough for the heap.
+    indexed: bool,
+    busy: BinaryHeap<Reverse<Busy>>,
+    idle: Vec<u64>,
+}
+
+/// Servers up to which a scan is faster than the heap.
+const SCANNED_SERVERS: usize = 16;
+
+/// The server chosen for an arrival.
+#[derive(Debug, Clone, Copy)]
+struct Choice {
+    server: usize,
+    start: f64,
+    was_idle: bool,
+}
+
+impl Floor {
+    /// Today's servers with their shifts (start, end), each free from the
+    /// start of their shift.
+    fn open(&mut self, shifts: impl Iterator<Item = (f64, f64)>) {
+        self.free_at.clear();
+        self.ends.clear();
+        for (start, end) in shifts {
+            self.free_at.push(start);
+            self.ends.push(end);
+        }
+        self.index(self.free_at.len() > SCANNED_SERVERS);
+    }
+
+    /// Sets up the heap and the idle bits, or not for a scanned floor.
+    fn index(&mut self, indexed: bool) {
+        self.indexed = indexed;
+        self.busy.clear();
+        self.idle.clear();
+        if self.indexed {
+            self.busy.extend(
+                self.free_at
+                    .iter()
+                    .enumerate()
+                    .map(|(server, &free_at)| Reverse(Busy { free_at, server })),
+            );
+            self.idle.resize(self.free_at.len().div_ceil(64), 0);
+        }
+    }
+
+    /// The server who can start soonest on a customer arriving at
+    /// `arrival` (no earlier than any previous arrival) within their
+    /// shift, or none.
+    fn choose(&mut self, arrival: f64) -> Option<Choice> {
+        if !self.indexed {
+            let (mut best, mut best_start) = (None, f64::INFINITY);
+            for (server, (&free, &end)) in self.free_at.iter().zip(&self.ends).enumerate() {
+                let start = free.max(arrival);
+                if start < end && start < best_start {
+                    best_start = start;
+                    best = Some(server);
+                }
+            }
+            return best.map(|server| Choice {
+                server,
+                start: best_start,
+                was_idle: false,
+            });
+        }
+        while let Some(&Reverse(b)) = self.busy.peek() {
+            if b.free_at > arrival {
+                break;
+            }
+            self.busy.pop();
+            self.idle[b.server / 64] |= 1 << (b.server % 64);
+        }
+        for (w, word) in self.idle.iter_mut().enumerate() {
+            while *word != 0 {
+                let server = w * 64 + word.trailing_zeros() as usize;
+                if arrival < self.ends[server] {
+                    return Some(Choice {
+                        server,
+                        start: arrival,
+                        was_idle: true,
+                    });
+                }
+                *word &= *word - 1;
+            }
+        }
+        while let Some(&Reverse(b)) = self.busy.peek() {
+            if b.free_at < self.ends[b.server] {
+                return Some(Choice {
+                    server: b.server,
+                    start: b.free_at,
+                    was_idle: false,
+                });
+            }
+            // Free only after the shift ends: never serves again today.
+            self.busy.pop();
+        }
+        None
+    }
+
+    /// The chosen server is busy until `free_at`.
+    fn serve(&mut self, choice: Choice, free_at: f64) {
+        self.free_at[choice.server] = free_at;
+        if !self.indexed {
+            return;
+        }
+        if choice.was_idle {
+            self.idle[choice.server / 64] &= !(1 << (choice.server % 64));
+        } else {
+            self.busy.pop();
+        }
+        self.busy.push(Reverse(Busy {
+            free_at,
+            server: choice.server,
+        }));
+    }
+}
 
 impl Store {
     pub(super) fn serve_queue(&mut self, day: u32, out: &mut StoreDay) {
@@ -19,38 +185,35 @@ impl Store {
         self.servers.clear();
         self.servers
             .extend((0..self.staff.positions()).filter(|&i| self.staff.on_duty(i)));
-        self.free_at.clear();
-        self.free_at
-            .extend(self.servers.iter().map(|&i| self.staff.shift[i].start));
+        let shifts = &self.staff.shift;
+        self.floor.open(
+            self.servers
+                .iter()
+                .map(|&i| (shifts[i].start, shifts[i].end)),
+        );
 
+        let mut previous = f64::NEG_INFINITY;
         for idx in 0..self.todays.len() {
             let slot = self.todays[idx];
-            let arrival = self.times[idx];
-            // The employee who can start soonest: free and still on shift.
-            // A linear scan: a store has a handful of staff on the floor.
-            let mut best = usize::MAX;
-            let mut best_start = f64::INFINITY;
-            for (j, &free) in self.free_at.iter().enumerate() {
-                let start = free.max(arrival);
-                if start < self.staff.shift[self.servers[j]].end && start < best_start {
-                    best_start = start;
-                    best = j;
-                }
-            }
-            let wait = best_start - arrival;
+            // Arrival times are sorted; the max only guards against an
+            // interpolation rounding a time one ulp below the one before.
+            let arrival = self.times[idx].max(previous);
+            previous = arrival;
+            let choice = self.floor.choose(arrival);
+            let wait = choice.map_or(f64::INFINITY, |c| c.start - arrival);
             let h = self.customers[slot as usize].happiness;
             let impatience = 1.0 - self.config.customer.impatience * (1.0 - h);
             let patience = k.patience_hours * impatience * self.encounter_rng.exp1();
-            if best == usize::MAX || wait > patience {
+            let Some(choice) = choice.filter(|_| wait <= patience) else {
                 out.balked += 1.0;
-                out.wait_hours_balked += if best == usize::MAX { 0.0 } else { patience };
+                out.wait_hours_balked += if choice.is_none() { 0.0 } else { patience };
                 let e = self.config.customer.balk_experience;
                 self.after_visit(slot, day, e, false, None, out);
                 continue;
-            }
-            let employee = self.servers[best];
+            };
+            let employee = self.servers[choice.server];
             let duration = self.encounter(day, slot, employee, wait, &k, out);
-            self.free_at[best] = best_start + duration;
+            self.floor.serve(choice, choice.start + duration);
             self.staff.busy_hours[employee] += duration;
             out.wait_hours += wait;
             out.service_hours += duration;
@@ -58,7 +221,50 @@ impl Store {
         }
         for (j, &employee) in self.servers.iter().enumerate() {
             let end = self.staff.shift[employee].end;
-            self.staff.overtime_hours[employee] = (self.free_at[j] - end).max(0.0);
+            self.staff.overtime_hours[employee] = (self.floor.free_at[j] - end).max(0.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Purpose, Stream};
+
+    /// The heap and bits choose what the scan chooses, arrival after
+    /// arrival, on floors with ties, finished shifts and queues.
+    #[test]
+    fn indexed_floor_chooses_as_the_scan() {
+        let mut rng = Stream::new(9, 0, 0, Purpose::Setup);
+        for _ in 0..200 {
+            let n = 1 + rng.index(80);
+            // Whole hours make ties between servers common.
+            let shifts: Vec<(f64, f64)> = (0..n)
+                .map(|_| {
+                    let start = rng.index(6) as f64;
+                    (start, start + 1.0 + rng.index(8) as f64)
+                })
+                .collect();
+            let (mut scanned, mut indexed) = (Floor::default(), Floor::default());
+            scanned.open(shifts.iter().copied());
+            scanned.index(false);
+            indexed.open(shifts.iter().copied());
+            indexed.index(true);
+            let mut arrival = 0.0;
+            for _ in 0..300 {
+                arrival += 0.05 * rng.exp1();
+                let (a, b) = (scanned.choose(arrival), indexed.choose(arrival));
+                assert_eq!(
+                    a.map(|c| (c.server, c.start)),
+                    b.map(|c| (c.server, c.start))
+                );
+                if let (Some(a), Some(b)) = (a, b) {
+                    let duration = (4.0 * rng.uniform()).round() / 4.0;
+                    scanned.serve(a, a.start + duration);
+                    indexed.serve(b, b.start + duration);
+                }
+            }
+            assert_eq!(scanned.free_at, indexed.free_at);
         }
     }
 }

@@ -144,6 +144,7 @@ pub struct Roster {
 }
 
 /// What the planner needs to know of each position.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Planned {
     /// Floor hours to plan this week (0 for vacant or closed positions).
     pub floor_hours: f64,

@@ -21,7 +21,8 @@ use crate::rng::{Purpose, Stream};
 use super::customers::{Customers, Origin, Traits, MAX_INTERVAL_DAYS};
 use super::erosion::{ErosionParams, ServiceStandard};
 use super::profile::StoreProfile;
-use super::roster::{Intraday, Roster};
+use super::queue::Floor;
+use super::roster::{Intraday, Planned, Roster};
 use super::staff::Staff;
 use super::StoreDay;
 
@@ -86,12 +87,17 @@ pub struct Store {
     pub(super) customers: Customers,
     pub(super) staff: Staff,
     pub(super) roster: Roster,
+    /// The positions `roster` was planned for under the current config
+    /// (`None` after a config change).
+    pub(super) roster_planned: Option<Vec<Planned>>,
     /// Arrival shape of each weekday.
     pub(super) intraday: [Intraday; 7],
     /// The yearly demand cycle by day of the year.
     pub(super) seasons: Vec<f64>,
     /// happiness^loyalty_exponent, tabulated.
     pub(super) happiness_power: PowerTable,
+    /// Tenure by visit count, tabulated (`encounter::tenure_table`).
+    pub(super) tenure: Vec<f64>,
     pub(super) standard: ServiceStandard,
     pub(super) arrivals_rng: Stream,
     pub(super) encounter_rng: Stream,
@@ -120,7 +126,7 @@ pub struct Store {
     pub(super) todays: Vec<u32>,
     pub(super) times: Vec<f64>,
     pub(super) servers: Vec<usize>,
-    pub(super) free_at: Vec<f64>,
+    pub(super) floor: Floor,
 }
 
 impl Store {
@@ -146,9 +152,11 @@ impl Store {
                 c.workforce.initial_exhaustion,
             ),
             roster: Roster::default(),
+            roster_planned: None,
             intraday,
             seasons: super::arrivals::season_table(c),
             happiness_power: PowerTable::new(c.customer.loyalty_exponent),
+            tenure: super::encounter::tenure_table(c),
             standard: ServiceStandard::new(ErosionParams::of(c)),
             arrivals_rng: Stream::new(seed, replication, index, Purpose::Arrivals),
             encounter_rng: Stream::new(seed, replication, index, Purpose::Encounters),
@@ -169,7 +177,7 @@ impl Store {
             todays: Vec::new(),
             times: Vec::new(),
             servers: Vec::new(),
-            free_at: Vec::new(),
+            floor: Floor::default(),
         };
         store.plan_roster();
         store.seed_customer_base();
@@ -230,6 +238,7 @@ impl Store {
     /// closed as they fall vacant when the new headcount differs.
     pub fn switch_to(&mut self, config: &Config) {
         self.happiness_power = PowerTable::new(config.customer.loyalty_exponent);
+        self.tenure = super::encounter::tenure_table(config);
         self.standard.set_params(ErosionParams::of(config));
         self.config = config.clone();
         let st = &config.store;
@@ -253,6 +262,7 @@ impl Store {
             }
         }
         self.review.pending_closures = open.len().saturating_sub(wanted.len()) as u32;
+        self.roster_planned = None;
         self.plan_roster();
     }
 

@@ -23,7 +23,12 @@ impl Store {
                 },
             })
             .collect();
-        self.roster = Roster::plan(&self.config, &self.intraday, &planned);
+        // The plan is a function of the config and the positions alone, and
+        // most weeks' positions are last week's: then so is the plan.
+        if self.roster_planned.as_ref() != Some(&planned) {
+            self.roster = Roster::plan(&self.config, &self.intraday, &planned);
+            self.roster_planned = Some(planned);
+        }
     }
 
     /// Vacancies count down; a new hire starts when the delay is over.

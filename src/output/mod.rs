@@ -36,7 +36,7 @@ use crate::experiment::RunResults;
 pub use owner::{Existing, FolderKind, FolderLock, MARKER_FILE};
 
 /// Name of the generator recorded in manifests.
-pub const RNG_NAME: &str = "ChaCha8 (rand_chacha 0.9)";
+pub const RNG_NAME: &str = "xoshiro256++ (SplitMix64-seeded per stream and day)";
 
 /// Crate version recorded in summaries and manifests.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

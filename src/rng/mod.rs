@@ -1,36 +1,36 @@
 //! The one place random number generators are made.
 //!
-//! Every random draw in the model comes from a [`Stream`], a portable seeded
-//! generator ([`SimRng`] = ChaCha8, whose output rand_chacha guarantees to be
-//! the same on every platform and version for a given seed and stream).
+//! Every random draw in the model comes from a [`Stream`]: xoshiro256++
+//! (Blackman & Vigna 2021), a small-state generator whose output is defined
+//! by its 256-bit state alone, seeded with SplitMix64. Both are a few lines
+//! of integer arithmetic written out here, so the sequence for a given key
+//! is the same on every platform and with every dependency version.
+//!
 //! A replication does not have one generator but several *streams*, one per
-//! purpose and store, keyed by `(master seed, replication, store, purpose)`:
+//! purpose and store, keyed by `(master seed, replication, store, purpose)`;
+//! a daily stream is re-seeded at the start of each simulated day from that
+//! key and the day ([`Stream::start_day`]):
 //!
 //! * replication k's draws depend on `(seed, k)` alone, never on the thread
 //!   that ran it or on other replications;
 //! * two policies run with the same seed and replication draw from the same
-//!   streams (common random numbers): each stream's sequence is identical,
-//!   and a draw means the same thing in both runs as long as both take the
-//!   same draws before it. Streams drift apart where a policy changes how
-//!   many draws are taken (a different number of visits, failures or
-//!   quits), which happens within days for arrivals and encounters; the
-//!   paired difference still carries roughly half the noise of two
-//!   independent runs.
+//!   streams (common random numbers): day `d`'s sequence of each stream is
+//!   identical, and a draw means the same thing in both runs as long as
+//!   both took the same draws before it that day. Streams drift apart where
+//!   a policy changes how many draws are taken (a different number of
+//!   visits, failures or quits), which happens within days for arrivals and
+//!   encounters; the paired difference still carries roughly half the noise
+//!   of two independent runs.
 //!
 //! Transcendental functions go through `libm` (a pure-Rust port of musl's
 //! libm), so the same draws give the same floating-point values on every
 //! platform, not only on this one.
 //!
-//! **Invariant:** `StdRng`, `SmallRng` and thread-local generators appear
-//! nowhere in the crate; this module is the only constructor of generators.
+//! **Invariant:** no other generator (`rand`'s `StdRng`, `SmallRng`,
+//! thread-local generators) appears in the crate; this module is the only
+//! constructor of generators.
 
 mod ziggurat;
-
-use rand::{Rng, RngCore, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
-/// The named portable generator behind every stream.
-pub type SimRng = ChaCha8Rng;
 
 /// What a stream is used for. Separate streams keep the draws of one
 /// mechanism aligned between policies even when another mechanism takes a
@@ -53,63 +53,138 @@ pub enum Purpose {
     Design = 5,
 }
 
+/// The SplitMix64 output function (Steele, Lea & Flood 2014): a bijection
+/// of `u64` whose outputs for consecutive inputs look independent.
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// SplitMix64's increment (the golden ratio in 64 bits).
+const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Folds one more key component into a hash of the earlier ones. Mixing
+/// after every component makes keys that differ in any component give
+/// unrelated hashes.
+#[inline]
+fn fold(hash: u64, part: u64) -> u64 {
+    mix(hash ^ mix(part.wrapping_add(GOLDEN_GAMMA)))
+}
+
 /// A random stream with the few distributions the model needs.
 #[derive(Debug, Clone)]
 pub struct Stream {
-    rng: SimRng,
+    /// xoshiro256++ state; never all zero.
+    state: [u64; 4],
+    /// Hash of (seed, replication, store, purpose): the stream's identity,
+    /// from which every day's state is derived.
+    key: u64,
+    /// The ziggurat tables, looked up once here rather than through their
+    /// `OnceLock` at every draw.
+    exp_tables: &'static ziggurat::Tables,
+    normal_tables: &'static ziggurat::Tables,
 }
 
 impl Stream {
-    /// The stream for one purpose of one store in one replication.
+    /// The stream for one purpose of one store in one replication, at the
+    /// block of draws made while building the store (before day 0).
     pub fn new(seed: u64, replication: u64, store: u32, purpose: Purpose) -> Stream {
-        let mut rng = SimRng::seed_from_u64(seed);
-        // 2^64 streams: 32 bits of replication, 24 of store, 8 of purpose.
-        let id = (replication << 32) | ((u64::from(store) & 0xFF_FFFF) << 8) | purpose as u64;
-        rng.set_stream(id);
-        Stream { rng }
+        let key = [replication, u64::from(store), purpose as u64]
+            .into_iter()
+            .fold(mix(seed), fold);
+        let mut stream = Stream {
+            state: [0; 4],
+            key,
+            exp_tables: ziggurat::exp_tables(),
+            normal_tables: ziggurat::normal_tables(),
+        };
+        stream.reseed(0);
+        stream
     }
 
-    /// Jumps to the block of draws reserved for simulated day `day` (2^36
-    /// words each). Starting every day at a fixed position keeps two
-    /// policies' draws aligned day by day: a difference in how many draws
-    /// one day took does not shift the draws of every later day.
+    /// Moves to the draws reserved for simulated day `day`: the state is
+    /// derived afresh from the stream's key and the day. Starting every day
+    /// from its own state keeps two policies' draws aligned day by day: a
+    /// difference in how many draws one day took does not shift the draws
+    /// of any later day.
     pub fn start_day(&mut self, day: u32) {
-        // Position 0 is left to draws made while building the store.
-        self.rng.set_word_pos((u128::from(day) + 1) << 36);
+        // Block 0 is left to draws made while building the store.
+        self.reseed(u64::from(day) + 1);
     }
 
-    /// Uniform in [0, 1).
-    #[inline]
+    /// xoshiro256++ seeded, as its authors recommend, with four SplitMix64
+    /// outputs; SplitMix64 starts from the hash of the key and the block.
+    fn reseed(&mut self, block: u64) {
+        let mut x = fold(self.key, block);
+        for word in &mut self.state {
+            x = x.wrapping_add(GOLDEN_GAMMA);
+            *word = mix(x);
+        }
+        // SplitMix64 is a bijection on consecutive inputs, so the four words
+        // are never all zero (xoshiro's one forbidden state).
+        debug_assert!(self.state != [0; 4]);
+    }
+
+    /// The next 64 random bits (xoshiro256++).
+    #[inline(always)]
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.state;
+        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in [0, 1): the 53 high bits of one `u64`.
+    #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
-        self.rng.random::<f64>()
+        ziggurat::unit(self.next_u64())
     }
 
     /// True with probability `p`.
-    #[inline]
+    #[inline(always)]
     pub fn chance(&mut self, p: f64) -> bool {
         self.uniform() < p
     }
 
     /// Exponential with mean 1 (ziggurat).
-    #[inline]
+    #[inline(always)]
     pub fn exp1(&mut self) -> f64 {
-        let rng = &mut self.rng;
-        ziggurat::exp1(ziggurat::exp_tables(), || rng.next_u64())
+        let tables = self.exp_tables;
+        ziggurat::exp1(tables, || self.next_u64())
     }
 
     /// Standard normal (ziggurat).
-    #[inline]
+    #[inline(always)]
     pub fn normal(&mut self) -> f64 {
-        let rng = &mut self.rng;
-        ziggurat::normal(ziggurat::normal_tables(), || rng.next_u64())
+        let tables = self.normal_tables;
+        ziggurat::normal(tables, || self.next_u64())
     }
 
-    /// Uniform index in `0..n` (n > 0), through a u32 so the value is
-    /// portable (never sample a usize directly).
+    /// Uniform index in `0..n` (0 < n <= 2^32), unbiased, from the high 32
+    /// bits of one `u64` by Lemire's multiply-and-reject (2019); through
+    /// `u32` so the value does not depend on the pointer width.
     #[inline]
     pub fn index(&mut self, n: usize) -> usize {
         debug_assert!(n > 0 && n <= u32::MAX as usize);
-        self.rng.random_range(0..n as u32) as usize
+        let n = n as u64;
+        let mut product = (self.next_u64() >> 32) * n;
+        if (product as u32 as u64) < n {
+            // Rejecting the lowest 2^32 mod n fractions makes every index
+            // equally likely; this branch is rare for small n.
+            let threshold = (1u64 << 32) % n;
+            while (product as u32 as u64) < threshold {
+                product = (self.next_u64() >> 32) * n;
+            }
+        }
+        (product >> 32) as usize
     }
 
     /// Poisson count with the given mean, by counting exponential gaps in a
@@ -140,20 +215,49 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<f64> = {
-            let mut s = Stream::new(7, 3, 0, Purpose::Encounters);
+        let draws = |seed, replication, store, purpose| -> Vec<f64> {
+            let mut s = Stream::new(seed, replication, store, purpose);
             (0..4).map(|_| s.uniform()).collect()
         };
-        let b: Vec<f64> = {
-            let mut s = Stream::new(7, 3, 0, Purpose::Encounters);
-            (0..4).map(|_| s.uniform()).collect()
+        let a = draws(7, 3, 0, Purpose::Encounters);
+        assert_eq!(a, draws(7, 3, 0, Purpose::Encounters));
+        for other in [
+            draws(8, 3, 0, Purpose::Encounters),
+            draws(7, 4, 0, Purpose::Encounters),
+            draws(7, 3, 1, Purpose::Encounters),
+            draws(7, 3, 0, Purpose::Customers),
+        ] {
+            assert_ne!(a, other);
+        }
+    }
+
+    /// Day `d`'s draws are the same whatever was drawn before, and differ
+    /// from day to day and from the building block.
+    #[test]
+    fn days_start_at_fixed_states() {
+        let day_draws = |earlier: usize, day: u32| -> Vec<u64> {
+            let mut s = Stream::new(5, 2, 1, Purpose::Arrivals);
+            for _ in 0..earlier {
+                s.next_u64();
+            }
+            s.start_day(day);
+            (0..3).map(|_| s.next_u64()).collect()
         };
-        let c: Vec<f64> = {
-            let mut s = Stream::new(7, 4, 0, Purpose::Encounters);
-            (0..4).map(|_| s.uniform()).collect()
-        };
-        assert_eq!(a, b);
-        assert_ne!(a, c);
+        assert_eq!(day_draws(0, 9), day_draws(1000, 9));
+        assert_ne!(day_draws(0, 9), day_draws(0, 10));
+        let mut building = Stream::new(5, 2, 1, Purpose::Arrivals);
+        let first: Vec<u64> = (0..3).map(|_| building.next_u64()).collect();
+        assert_ne!(first, day_draws(0, 0));
+    }
+
+    /// The generator itself against the reference implementation's output
+    /// (xoshiro256plusplus.c, state 1, 2, 3, 4).
+    #[test]
+    fn xoshiro_matches_the_reference() {
+        let mut s = Stream::new(0, 0, 0, Purpose::Setup);
+        s.state = [1, 2, 3, 4];
+        let v: Vec<u64> = (0..3).map(|_| s.next_u64()).collect();
+        assert_eq!(v, [41_943_041, 58_720_359, 3_588_806_011_781_223]);
     }
 
     /// Value stability: these numbers change only if the generator, its
@@ -162,12 +266,25 @@ mod tests {
     fn value_stability() {
         let mut s = Stream::new(42, 0, 0, Purpose::Arrivals);
         let v: Vec<u64> = (0..3).map(|_| (s.uniform() * 1e9) as u64).collect();
-        let mut again = Stream::new(42, 0, 0, Purpose::Arrivals);
-        let w: Vec<u64> = (0..3).map(|_| (again.uniform() * 1e9) as u64).collect();
-        assert_eq!(v, w);
         assert_eq!(v, GOLDEN);
     }
-    const GOLDEN: [u64; 3] = [716_791_652, 166_910_339, 482_414_923];
+    const GOLDEN: [u64; 3] = [893_555_352, 781_461_260, 448_994_656];
+
+    #[test]
+    fn index_is_uniform_and_in_range() {
+        let mut s = Stream::new(3, 0, 0, Purpose::Arrivals);
+        let n = 7;
+        let mut counts = [0u32; 7];
+        for _ in 0..70_000 {
+            counts[s.index(n)] += 1;
+        }
+        // Each count is Binomial(70000, 1/7): mean 10000, sd about 93.
+        assert!(
+            counts.iter().all(|&c| (9_600..=10_400).contains(&c)),
+            "{counts:?}"
+        );
+        assert_eq!(s.index(1), 0);
+    }
 
     #[test]
     fn poisson_mean_is_right() {

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 const LAYERS: usize = 256;
 
 /// One distribution's layer edges `x` and densities `f` (unnormalised).
+#[derive(Debug)]
 pub(crate) struct Tables {
     x: [f64; LAYERS + 1],
     f: [f64; LAYERS + 1],
@@ -70,16 +71,32 @@ pub(crate) fn exp_tables() -> &'static Tables {
 }
 
 /// 53 high bits of `bits` as a uniform in [0, 1).
-#[inline]
-fn unit(bits: u64) -> f64 {
+#[inline(always)]
+pub(crate) fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Standard normal. `next` yields fresh u64s.
-#[inline]
+/// Standard normal. `next` yields fresh u64s. The accepted first try (about
+/// 99% of draws) is inlined into every caller, where a call per draw would
+/// cost about as much as the draw; the rest is out of line.
+#[inline(always)]
 pub(crate) fn normal(t: &Tables, mut next: impl FnMut() -> u64) -> f64 {
+    let bits = next();
+    let i = (bits & 0xff) as usize;
+    let u = 2.0 * unit(bits) - 1.0;
+    let x = u * t.x[i];
+    if x.abs() < t.x[i + 1] {
+        return x;
+    }
+    normal_rejected(t, bits, &mut next)
+}
+
+/// The rest of a normal draw whose first `bits` fell outside the layer's
+/// core.
+#[cold]
+#[inline(never)]
+fn normal_rejected(t: &Tables, mut bits: u64, next: &mut dyn FnMut() -> u64) -> f64 {
     loop {
-        let bits = next();
         let i = (bits & 0xff) as usize;
         let u = 2.0 * unit(bits) - 1.0;
         let x = u * t.x[i];
@@ -99,15 +116,29 @@ pub(crate) fn normal(t: &Tables, mut next: impl FnMut() -> u64) -> f64 {
         if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < normal_pdf(x) {
             return x;
         }
+        bits = next();
     }
 }
 
-/// Unit exponential. `next` yields fresh u64s.
-#[inline]
+/// Unit exponential. `next` yields fresh u64s (split like `normal`).
+#[inline(always)]
 pub(crate) fn exp1(t: &Tables, mut next: impl FnMut() -> u64) -> f64 {
+    let bits = next();
+    let i = (bits & 0xff) as usize;
+    let x = unit(bits) * t.x[i];
+    if x < t.x[i + 1] {
+        return x;
+    }
+    exp1_rejected(t, bits, &mut next)
+}
+
+/// The rest of an exponential draw whose first `bits` fell outside the
+/// layer's core.
+#[cold]
+#[inline(never)]
+fn exp1_rejected(t: &Tables, mut bits: u64, next: &mut dyn FnMut() -> u64) -> f64 {
     let mut shift = 0.0;
     loop {
-        let bits = next();
         let i = (bits & 0xff) as usize;
         let x = unit(bits) * t.x[i];
         if x < t.x[i + 1] {
@@ -116,11 +147,10 @@ pub(crate) fn exp1(t: &Tables, mut next: impl FnMut() -> u64) -> f64 {
         if i == 0 {
             // The exponential's tail is itself exponential, shifted by r.
             shift += t.r;
-            continue;
-        }
-        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < exp_pdf(x) {
+        } else if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < exp_pdf(x) {
             return shift + x;
         }
+        bits = next();
     }
 }
 
