@@ -1134,8 +1134,13 @@ mod tests {
         let d = dir.path();
         std::fs::create_dir(d.join("sub")).unwrap();
         std::fs::write(d.join("base.toml"), "[policy]\nstaff = 4\n").unwrap();
-        // The same config, written another way and elsewhere.
-        std::fs::write(d.join("sub/copy.toml"), "# a copy\n[policy]\nstaff = 4.0\n").unwrap();
+        // The same config, written another way (a default spelled out, a
+        // comment) and elsewhere.
+        std::fs::write(
+            d.join("sub/copy.toml"),
+            "# a copy\n[simulation]\nseed = 42\n\n[policy]\nstaff   = 4  # four\n",
+        )
+        .unwrap();
         let body = "replications = 2\n[parameters.\"policy.latitude\"]\nvalues = [0.1, 0.5]\n";
         let load = |name: &str, text: &str| {
             let file = d.join(name);
