@@ -125,8 +125,9 @@ pub struct Sweep {
     /// crate version: shards and resumes of different sweeps never mix,
     /// while a moved or re-commented file is the same sweep.
     pub fingerprint: String,
-    /// Hex digest of the resolved base config alone (with the sweep's seed
-    /// and replications), so a mismatch can say that the base changed.
+    /// Hex digest of the resolved base config alone (without its seed and
+    /// replications, which the sweep sets), so a mismatch can say that the
+    /// base changed.
     pub base_fingerprint: String,
     /// The sweep file's text, as read (recorded in manifests, so a result
     /// folder says what made it).
@@ -651,19 +652,18 @@ impl Sweep {
 
     /// The resolved sweep as text, and the resolved base config's part of
     /// it: what the fingerprints digest. Everything a row depends on is in
-    /// it (the crate version, the base config with defaults filled in and
-    /// the sweep's seed and replications, the design with every value, the
+    /// it (the crate version, the sweep's seed and replications, the base
+    /// config with defaults filled in, the design with every value, the
     /// KPIs, the baseline), and nothing else: not the sweep file's path or
     /// its `base =` path, comments or key order.
     fn canonical(&self) -> (String, String) {
         let mut base = self.base.clone();
-        // The sweep sets these for every point; the base's own do not count.
-        let seed = i64::try_from(self.seed).expect("checked on load");
-        let _ = base.set("simulation.seed", toml::Value::Integer(seed));
-        let _ = base.set(
-            "simulation.replications",
-            toml::Value::Integer(i64::from(self.replications)),
-        );
+        // The sweep sets these for every point (its own lines below), so the
+        // base's own do not count: they are set to fixed values here, and a
+        // change of the sweep's replications is not reported as a change of
+        // the base config.
+        let _ = base.set("simulation.seed", toml::Value::Integer(0));
+        let _ = base.set("simulation.replications", toml::Value::Integer(1));
         let base = base.to_toml();
         let mut text = format!(
             "effectchain {}\nreplications {}\nseed {}\n",

@@ -114,6 +114,15 @@ impl SweepState {
         let pair = |what: &str, a: &dyn std::fmt::Display, b: &dyn std::fmt::Display| {
             format!("{what} ({a} {there}, {b} {here})")
         };
+        if self.sweep_file != other.sweep_file && self.fingerprint != other.fingerprint {
+            // A label only (a renamed file is the same sweep), but a
+            // telling one when the sweeps differ too.
+            out.push(pair(
+                "the sweep file",
+                &format!("`{}`", self.sweep_file),
+                &format!("`{}`", other.sweep_file),
+            ));
+        }
         if self.version != other.version {
             out.push(pair(
                 "the effectchain version",
