@@ -201,7 +201,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     let lock = FolderLock::acquire(&out).map_err(output_error)?;
     let opened =
         match SweepWriter::open(&lock, &sweep, shard, mode, &provenance).map_err(output_error)? {
-            Open::Run(opened) => opened,
+            Open::Run(opened) => *opened,
             Open::Finished => {
                 return super::print_stdout(&format!(
                     "{what} is already finished in `{}`: nothing to run (--fresh runs it again)\n\

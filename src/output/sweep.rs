@@ -426,8 +426,8 @@ pub enum Mode {
 
 /// The outcome of [`SweepWriter::open`].
 pub enum Open {
-    /// Points remain to run.
-    Run(Opened),
+    /// Points remain to run (boxed: the writer carries the manifest).
+    Run(Box<Opened>),
     /// The folder holds this sweep (or shard), finished: nothing to do.
     Finished,
 }
@@ -553,14 +553,14 @@ impl SweepWriter {
         match found {
             Holds::Interrupted { state: found, .. } if found.same_run(state) => {
                 let (file, done) = recover(&partial_path, sweep, shard)?;
-                return Ok(Open::Run(Opened {
+                return Ok(Open::Run(Box::new(Opened {
                     writer: SweepWriter {
                         dir: dir.to_path_buf(),
                         partial: Mutex::new((file, Instant::now())),
                         manifest,
                     },
                     done,
-                }));
+                })));
             }
             Holds::Interrupted { state: found, .. } => {
                 return Err(refuse_other(dir, &found, state, false))
@@ -616,14 +616,14 @@ impl SweepWriter {
             .map_err(io(&partial_path))?;
         file.sync_data().map_err(io(&partial_path))?;
         owner::pause_point("sweep-header-written");
-        Ok(Open::Run(Opened {
+        Ok(Open::Run(Box::new(Opened {
             writer: SweepWriter {
                 dir: dir.to_path_buf(),
                 partial: Mutex::new((file, Instant::now())),
                 manifest,
             },
             done: Vec::new(),
-        }))
+        })))
     }
 
     /// Appends one finished point.
