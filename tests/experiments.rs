@@ -220,11 +220,9 @@ fn killed_sweep_resumes_to_the_same_bytes() {
     text.push_str("29,1,12");
     fs::write(&partial, text).unwrap();
 
-    // Without --resume the interrupted work is protected.
-    let refused = sweep(&file, &out, &[]);
-    assert_one_line_error(&refused, 2, &["interrupted", "--resume"]);
-
-    let resumed = sweep(&file, &out, &["--resume", "-j", "2"]);
+    // The same command again continues the interrupted run (what a
+    // requeued or preempted job replays); --resume is not needed.
+    let resumed = sweep(&file, &out, &["-j", "2"]);
     assert!(
         resumed.status.success(),
         "{}",
@@ -238,6 +236,187 @@ fn killed_sweep_resumes_to_the_same_bytes() {
     for f in ["points.csv", "manifest.json", "breakeven.json"] {
         assert_eq!(read(&whole.join(f)), read(&out.join(f)), "{f}");
     }
+    // Finished: running it again (with or without --resume) exits 0 and
+    // touches nothing.
+    let before = fs::metadata(out.join("points.csv"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    for extra in [&[][..], &["--resume"][..]] {
+        let again = sweep(&file, &out, extra);
+        assert!(
+            again.status.success(),
+            "{}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+        assert!(
+            stdout(&again).contains("already finished"),
+            "{}",
+            stdout(&again)
+        );
+    }
+    let after = fs::metadata(out.join("points.csv"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after);
+    // --fresh runs it again, to the same bytes.
+    let fresh = sweep(&file, &out, &["--fresh"]);
+    assert!(
+        stdout(&fresh).contains("30 run now, 0 resumed"),
+        "{}",
+        stdout(&fresh)
+    );
+    assert_eq!(
+        read(&whole.join("points.csv")),
+        read(&out.join("points.csv"))
+    );
+    // --resume where there is nothing of this sweep's is an error.
+    let nothing = sweep(&file, &root.join("never-ran"), &["--resume"]);
+    assert_one_line_error(
+        &nothing,
+        2,
+        &["never-ran", "nothing to resume", "without --resume"],
+    );
+    assert!(!root.join("never-ran").exists());
+    let both = sweep(&file, &out, &["--resume", "--fresh"]);
+    assert_one_line_error(&both, 2, &["--fresh"]);
+}
+
+#[test]
+fn a_folder_of_another_shard_or_sweep_is_refused() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 6, 1);
+    let one = root.join("shard-1-of-3");
+    assert!(sweep(&file, &one, &["--shard", "1/3"]).status.success());
+    let points = read(&one.join("points.csv"));
+    // Shard 2 given shard 1's folder: refused, shard 1 kept.
+    let other = sweep(&file, &one, &["--shard", "2/3"]);
+    assert_one_line_error(
+        &other,
+        2,
+        &[
+            "holds a finished run of shard 1/3 of this sweep, not of shard 2/3",
+            "shard-2-of-3",
+        ],
+    );
+    assert_eq!(read(&one.join("points.csv")), points);
+    // --fresh is the explicit choice to discard it.
+    let fresh = sweep(&file, &one, &["--shard", "2/3", "--fresh"]);
+    assert!(fresh.status.success(), "{}", stderr_of(&fresh));
+    assert_ne!(read(&one.join("points.csv")), points);
+    // Another sweep (one more replication) in a sweep folder: refused,
+    // naming what differs.
+    let whole = root.join("whole");
+    assert!(sweep(&file, &whole, &[]).status.success());
+    let kept = read(&whole.join("points.csv"));
+    let more = latitude_sweep(&root, "s.toml", 6, 2);
+    let refused = sweep(&more, &whole, &[]);
+    assert_one_line_error(
+        &refused,
+        2,
+        &[
+            "another sweep",
+            "replications (1 in the folder, 2 now)",
+            "--fresh",
+        ],
+    );
+    assert_eq!(read(&whole.join("points.csv")), kept);
+    // A shard count above the number of points would leave shards empty.
+    let empty = sweep(&more, &root.join("e"), &["--shard", "1/7"]);
+    assert_one_line_error(&empty, 2, &["--shard", "6 points", "at most 6 shards"]);
+    assert!(!root.join("e").exists());
+}
+
+#[test]
+fn shard_auto_takes_the_slurm_task_id() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 5, 1);
+    let run = |task: Option<&str>, out: &Path| {
+        let mut cmd = effectchain();
+        cmd.arg("sweep")
+            .arg(&file)
+            .args(["--shard", "auto/2", "-q", "--no-plots", "--out"])
+            .arg(out)
+            .env_remove("SLURM_ARRAY_TASK_ID");
+        if let Some(t) = task {
+            cmd.env("SLURM_ARRAY_TASK_ID", t);
+        }
+        cmd.output().unwrap()
+    };
+    let auto = root.join("auto");
+    let ok = run(Some("2"), &auto);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let explicit = root.join("explicit");
+    assert!(sweep(&file, &explicit, &["--shard", "2/2"])
+        .status
+        .success());
+    assert_eq!(
+        read(&auto.join("points.csv")),
+        read(&explicit.join("points.csv"))
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read(&auto.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["shard"], serde_json::json!([2, 2]));
+    assert_eq!(manifest["shard_from"], "SLURM_ARRAY_TASK_ID");
+    assert_eq!(manifest["command_line"][4], "2/2");
+    assert_one_line_error(
+        &run(None, &root.join("x")),
+        2,
+        &["--shard", "SLURM_ARRAY_TASK_ID, which is not set", "1/2"],
+    );
+    assert_one_line_error(
+        &run(Some("3"), &root.join("x")),
+        2,
+        &["SLURM_ARRAY_TASK_ID is `3`", "from 1 to 2", "--array=1-2"],
+    );
+    assert!(!root.join("x").exists());
+}
+
+#[test]
+fn manifests_describe_the_sweep_and_ignore_its_paths() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 3, 1);
+    let out = root.join("o");
+    assert!(sweep(&file, &out, &[]).status.success());
+    let m: serde_json::Value = serde_json::from_slice(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(m["tool"], "effectchain");
+    assert!(m["rng"].as_str().unwrap().contains("ChaCha8"));
+    assert_eq!(m["command_line"][1], "sweep");
+    assert_eq!(m["sweep_text"], String::from_utf8(read(&file)).unwrap());
+    assert_eq!(m["base_config"], "base.toml");
+    assert_eq!(m["base_config_text"], SMALL);
+    assert_eq!(
+        m["kpi_units"][0],
+        serde_json::json!({"name": "profit", "unit": "EUR"})
+    );
+    // The same sweep from another folder, its base named by another path
+    // (and a comment added), is the same sweep: it resumes, not refuses.
+    fs::create_dir(root.join("sub")).unwrap();
+    let moved = root.join("sub/s.toml");
+    let text = String::from_utf8(read(&file)).unwrap();
+    fs::write(
+        &moved,
+        format!(
+            "# moved\n{}",
+            text.replace("\"base.toml\"", "\"../base.toml\"")
+        ),
+    )
+    .unwrap();
+    let again = sweep(&moved, &out, &[]);
+    assert!(
+        stdout(&again).contains("already finished"),
+        "{}",
+        stderr_of(&again)
+    );
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
@@ -271,13 +450,40 @@ fn merged_shards_equal_the_whole_sweep() {
         assert_eq!(read(&whole.join(f)), read(&merged.join(f)), "{f}");
     }
 
+    // The parent folder stands for the shard folders in it; merged there
+    // (the default), it is the same again.
+    let ok = effectchain()
+        .args(["merge", "--no-plots", "--sweep"])
+        .arg(&file)
+        .arg(root.join("sh"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for f in ["points.csv", "manifest.json", "breakeven.json"] {
+        assert_eq!(read(&whole.join(f)), read(&root.join("sh").join(f)), "{f}");
+    }
+
     let missing = effectchain()
         .args(["merge", "--no-plots", "--out"])
         .arg(root.join("m2"))
         .args(&shards[..2])
         .output()
         .unwrap();
-    assert_one_line_error(&missing, 2, &["shard 3/3 is missing"]);
+    assert_one_line_error(
+        &missing,
+        2,
+        &[
+            "the 2 shard folders in `",
+            "hold shards 1-2 of the 3 of sweep `s.toml`; missing: 3",
+            "--shard 3/3",
+            "--array=3",
+        ],
+    );
+    assert!(!root.join("m2").exists());
 
     let duplicate = effectchain()
         .args(["merge", "--no-plots", "--out"])
@@ -299,7 +505,120 @@ fn merged_shards_equal_the_whole_sweep() {
         .args([&shards[0], &shards[1], &foreign])
         .output()
         .unwrap();
-    assert_one_line_error(&mixed, 2, &["different sweep"]);
+    assert_one_line_error(
+        &mixed,
+        2,
+        &[
+            "is not a shard of the same sweep",
+            "replications (3 in `",
+            "2 in `",
+        ],
+    );
+    // Shards of another split of the same sweep: the count is named, and
+    // the fingerprints (equal) are not shown as if they differed.
+    let split = root.join("split/shard-2-of-2");
+    assert!(sweep(&file, &split, &["--shard", "2/2"]).status.success());
+    let counts = effectchain()
+        .args(["merge", "--no-plots", "--out"])
+        .arg(root.join("m5"))
+        .args([&shards[0], &split])
+        .output()
+        .unwrap();
+    assert_one_line_error(&counts, 2, &["the shard count (2 in `", "3 in `"]);
+    assert!(!crate::util::stderr(&counts).contains("fingerprint"));
+    // --sweep of another sweep: named.
+    let wrong = effectchain()
+        .args(["merge", "--no-plots", "--sweep"])
+        .arg(&other)
+        .arg("--out")
+        .arg(root.join("m6"))
+        .args(&shards)
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &wrong,
+        2,
+        &[
+            "other.toml",
+            "is not the sweep these shards ran",
+            "replications",
+        ],
+    );
+}
+
+#[test]
+fn merge_status_lists_shards_and_the_array_to_resubmit() {
+    let (_dir, root) = workspace();
+    let file = latitude_sweep(&root, "s.toml", 9, 1);
+    let set = root.join("set");
+    for i in [1, 3] {
+        let s = format!("{i}/4");
+        let dir = set.join(format!("shard-{i}-of-4"));
+        assert!(sweep(&file, &dir, &["--shard", &s]).status.success());
+    }
+    // Shard 2 interrupted: one of its two points done, then killed
+    // (its partial file as a kill leaves it).
+    let two = set.join("shard-2-of-4");
+    assert!(sweep(&file, &two, &["--shard", "2/4"]).status.success());
+    let points = String::from_utf8(read(&two.join("points.csv"))).unwrap();
+    let mut lines = points.lines();
+    let partial = format!("{}\n{}\n", lines.next().unwrap(), lines.next().unwrap());
+    let manifest = read(&two.join("manifest.json"));
+    fs::write(two.join("points.partial.csv"), partial).unwrap();
+    fs::write(two.join("sweep-state.json"), &manifest).unwrap();
+    for f in ["points.csv", "manifest.json"] {
+        fs::remove_file(two.join(f)).unwrap();
+    }
+    let status = effectchain()
+        .args(["merge", "--status"])
+        .arg(&set)
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &status,
+        1,
+        &["2 of 4 shards are not finished (--array=2,4)"],
+    );
+    let table = stdout(&status);
+    assert!(table.contains("shard 1/4    finished"), "{table}");
+    assert!(
+        table.contains("shard 2/4    interrupted") && table.contains("(1 of 2 points done)"),
+        "{table}"
+    );
+    assert!(table.contains("shard 4/4    missing"), "{table}");
+    assert!(table.contains("--array=2,4"), "{table}");
+    // Merge names the interrupted one.
+    let merge = effectchain().arg("merge").arg(&set).output().unwrap();
+    assert_one_line_error(
+        &merge,
+        2,
+        &["shard-2-of-4", "interrupted shard (1 of 2 points done)"],
+    );
+    // Run the rest (shard 2 continues by itself), then all are finished.
+    for i in [2, 4] {
+        let s = format!("{i}/4");
+        let dir = set.join(format!("shard-{i}-of-4"));
+        let ok = sweep(&file, &dir, &["--shard", &s]);
+        assert!(ok.status.success(), "{}", stderr_of(&ok));
+    }
+    let status = effectchain()
+        .args(["merge", "--status"])
+        .arg(&set)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", stderr_of(&status));
+    assert!(
+        stdout(&status).contains("All 4 shards are finished"),
+        "{}",
+        stdout(&status)
+    );
+    // A folder holding no shard is refused.
+    let none = effectchain()
+        .args(["merge", "--status"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_one_line_error(&none, 2, &["is not a shard folder and holds none"]);
 }
 
 #[test]

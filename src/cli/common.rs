@@ -13,12 +13,15 @@ use super::CliError;
 /// none of these flags changes a result, only how it is produced.
 #[derive(Debug, Args)]
 pub struct Execution {
-    /// Worker threads [default: all cores].
+    /// Worker threads [default: SLURM_CPUS_PER_TASK when set, else all
+    /// cores].
     ///
     /// Changes only how long the work takes: each replication (or sweep
     /// point) is one unit of work and results are combined in a fixed
     /// order, so every thread count gives byte-identical files, and no
-    /// output file records it. Use fewer threads to keep cores free.
+    /// output file records it. Use fewer threads to keep cores free. In a
+    /// Slurm job the default is the job's `--cpus-per-task` (`-c`), which
+    /// Slurm passes as SLURM_CPUS_PER_TASK.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -67,9 +70,37 @@ pub fn set_integer(config: &mut Config, flag: &str, key: &str, value: u64) -> Re
 /// work down (a million would take minutes just to start).
 pub const MAX_THREADS_PER_CORE: usize = 4;
 
-/// The worker pool of `--threads N` (all cores without it). Every command
-/// with `--threads` goes through here, so 0 is refused in one place.
+/// The variable through which Slurm tells a job how many CPUs it has.
+pub const SLURM_CPUS: &str = "SLURM_CPUS_PER_TASK";
+
+/// The thread count when `--threads` is not given: Slurm's
+/// `--cpus-per-task` when the job sets it (`value` is SLURM_CPUS_PER_TASK),
+/// else `None` (all cores). A job's CPU affinity does not always bind its
+/// threads (a `-c 1` job saw every core), so the count Slurm granted is
+/// used instead of what the machine shows.
+pub fn default_threads(value: Option<&std::ffi::OsStr>) -> Result<Option<usize>, CliError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(Some(n)),
+        _ => Err(CliError::input(format!(
+            "{SLURM_CPUS} is `{}`, expected a whole number of CPUs from 1 (Slurm sets it from \
+             --cpus-per-task); unset it or give --threads N",
+            effectchain::input::quote(&text)
+        ))),
+    }
+}
+
+/// The worker pool of `--threads N` (without it, SLURM_CPUS_PER_TASK or
+/// all cores). Every command with `--threads` goes through here, so 0 is
+/// refused in one place.
 pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    let threads = match threads {
+        Some(n) => Some(n),
+        None => default_threads(std::env::var_os(SLURM_CPUS).as_deref())?,
+    };
     if threads == Some(0) {
         return Err(CliError::input(
             "--threads: expected at least 1 thread, found 0",
@@ -187,6 +218,19 @@ mod tests {
         assert_eq!(human(-3.0), "-3");
         assert_eq!(human(0.0), "0");
         assert_eq!(human(9.5), "9.50");
+    }
+
+    #[test]
+    fn slurm_cpus_set_the_default_thread_count() {
+        use std::ffi::OsStr;
+        assert_eq!(default_threads(None).unwrap(), None);
+        assert_eq!(default_threads(Some(OsStr::new("1"))).unwrap(), Some(1));
+        assert_eq!(default_threads(Some(OsStr::new("3"))).unwrap(), Some(3));
+        for bad in ["0", "", "two", "-1"] {
+            let e = default_threads(Some(OsStr::new(bad))).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.message.contains("SLURM_CPUS_PER_TASK"), "{}", e.message);
+        }
     }
 
     #[test]

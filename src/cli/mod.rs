@@ -89,16 +89,21 @@ pub enum Command {
     /// points; every point runs its replications (paired with a baseline
     /// when the sweep names one) and its row is appended to the output
     /// folder as soon as it finishes. For one or two parameters against a
-    /// baseline it reports where the profit difference crosses zero.
+    /// baseline it reports where the profit difference crosses zero. The
+    /// same command run again continues an interrupted sweep and exits 0 at
+    /// once on a finished one, so a requeued or resubmitted cluster job is
+    /// always safe (contrib/slurm/ runs one as a Slurm job array).
     ///
     /// Example: effectchain sweep configs/sweeps/latitude-by-contingency.toml
     Sweep(sweep::SweepArgs),
     /// Merge the shard folders of a sweep into one result.
     ///
-    /// Refuses missing, duplicate or foreign shards. The merged points.csv
-    /// equals the unsharded run's, byte for byte.
+    /// Refuses missing, duplicate or foreign shards, naming what differs.
+    /// The merged points.csv equals the unsharded run's, byte for byte.
+    /// With --status it lists the finished, interrupted and missing shards
+    /// and the --array= list to resubmit instead.
     ///
-    /// Example: effectchain merge output/my-sweep/shard-* --sweep my-sweep.toml
+    /// Example: effectchain merge output/my-sweep --sweep my-sweep.toml
     Merge(sweep::MergeArgs),
     /// Draw the plots and the report of an output folder.
     ///

@@ -121,9 +121,20 @@ pub struct Sweep {
     pub kpis: Vec<String>,
     /// Overrides that turn a point into its baseline, if any.
     pub baseline: BTreeMap<String, toml::Value>,
-    /// Hex digest of the sweep file, the base config and the crate version:
-    /// shards and resumes of different sweeps never mix.
+    /// Hex digest of the resolved sweep (see [`Sweep::canonical`]) and the
+    /// crate version: shards and resumes of different sweeps never mix,
+    /// while a moved or re-commented file is the same sweep.
     pub fingerprint: String,
+    /// Hex digest of the resolved base config alone (without its seed and
+    /// replications, which the sweep sets), so a mismatch can say that the
+    /// base changed.
+    pub base_fingerprint: String,
+    /// The sweep file's text, as read (recorded in manifests, so a result
+    /// folder says what made it).
+    pub text: String,
+    /// The base config's path as the sweep file names it, and its text.
+    pub base_file: PathBuf,
+    pub base_text: String,
     lhs: Option<Vec<Vec<u32>>>,
 }
 
@@ -555,10 +566,6 @@ impl Sweep {
                 .map_err(|e| err(file, Some(format!("baseline.\"{key}\"")), e.message))?;
         }
         let seed = raw.seed.unwrap_or(base.simulation.seed);
-        let fingerprint = format!(
-            "{:016x}",
-            fnv1a(format!("{text}\u{0}{base_text}\u{0}{}", env!("CARGO_PKG_VERSION")).as_bytes())
-        );
         let mut sweep = Sweep {
             file: file.to_path_buf(),
             base,
@@ -568,9 +575,16 @@ impl Sweep {
             parameters,
             kpis,
             baseline: raw.baseline,
-            fingerprint,
+            fingerprint: String::new(),
+            base_fingerprint: String::new(),
+            text: text.to_string(),
+            base_file: raw.base.clone(),
+            base_text,
             lhs: None,
         };
+        let (canonical, base_canonical) = sweep.canonical();
+        sweep.fingerprint = format!("{:016x}", fnv1a(canonical.as_bytes()));
+        sweep.base_fingerprint = format!("{:016x}", fnv1a(base_canonical.as_bytes()));
         let n = sweep.grid_size();
         check_point_count(file, n)?;
         sweep.check_memory(file)?;
@@ -634,6 +648,53 @@ impl Sweep {
             }
         }
         Ok(())
+    }
+
+    /// The resolved sweep as text, and the resolved base config's part of
+    /// it: what the fingerprints digest. Everything a row depends on is in
+    /// it (the crate version, the sweep's seed and replications, the base
+    /// config with defaults filled in, the design with every value, the
+    /// KPIs, the baseline), and nothing else: not the sweep file's path or
+    /// its `base =` path, comments or key order.
+    fn canonical(&self) -> (String, String) {
+        let mut base = self.base.clone();
+        // The sweep sets these for every point (its own lines below), so the
+        // base's own do not count: they are set to fixed values here, and a
+        // change of the sweep's replications is not reported as a change of
+        // the base config.
+        let _ = base.set("simulation.seed", toml::Value::Integer(0));
+        let _ = base.set("simulation.replications", toml::Value::Integer(1));
+        let base = base.to_toml();
+        let mut text = format!(
+            "effectchain {}\nreplications {}\nseed {}\n",
+            env!("CARGO_PKG_VERSION"),
+            self.replications,
+            self.seed
+        );
+        // `{:?}` of an f64 is its shortest round-trip decimal: equal text,
+        // equal bits.
+        match &self.design {
+            Design::Grid => text.push_str("design grid\n"),
+            Design::LatinHypercube { samples } => {
+                text.push_str(&format!("design latin_hypercube {samples}\n"))
+            }
+            Design::List(rows) => {
+                text.push_str("design list\n");
+                for row in rows {
+                    text.push_str(&format!("point {row:?}\n"));
+                }
+            }
+        }
+        for p in &self.parameters {
+            text.push_str(&format!("parameter {} {:?}\n", p.path, p.values));
+        }
+        text.push_str(&format!("kpis {:?}\n", self.kpis));
+        for (key, value) in &self.baseline {
+            text.push_str(&format!("baseline {key} = {value}\n"));
+        }
+        text.push_str("base\n");
+        text.push_str(&base);
+        (text, base)
     }
 
     fn grid_size(&self) -> u64 {
@@ -847,6 +908,9 @@ pub struct PointResult {
     pub differences: Option<Vec<Stats>>,
 }
 
+/// The environment variable Slurm sets to a job array task's id.
+pub const SLURM_TASK_ID: &str = "SLURM_ARRAY_TASK_ID";
+
 /// Which points a shard runs: `index` of `count`, 1-based as written
 /// (`--shard 3/16`); point ids with `id % count == index - 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -877,6 +941,43 @@ impl Shard {
             ));
         }
         Ok(Shard { index, count })
+    }
+
+    /// Parses `--shard`: `I/N`, or `auto/N`, which takes `I` from the
+    /// Slurm array task id `task_id` (the value of [`SLURM_TASK_ID`], for an
+    /// array submitted as `--array=1-N`). `N` is always given: a resubmitted
+    /// task runs in an array of its own, whose task count is not `N`.
+    /// Returns the shard and whether `I` came from the task id.
+    pub fn resolve(spec: &str, task_id: Option<&str>) -> Result<(Shard, bool), String> {
+        let Some(n) = spec.trim().strip_prefix("auto/") else {
+            return Shard::parse(spec).map(|s| (s, false));
+        };
+        let count: u32 = n
+            .trim()
+            .parse()
+            .ok()
+            .filter(|&c| c > 0)
+            .ok_or_else(|| format!("expected a shard count from 1 in auto/N, found `{n}`"))?;
+        let Some(task) = task_id else {
+            return Err(format!(
+                "`auto/{count}` takes the shard number from {SLURM_TASK_ID}, which is not set \
+                 (not a Slurm array task); submit it with `sbatch --array=1-{count}`, or give \
+                 the number, such as 1/{count}"
+            ));
+        };
+        let index = task
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|i| (1..=count).contains(i))
+            .ok_or_else(|| {
+                format!(
+                    "`auto/{count}`: {SLURM_TASK_ID} is `{task}`, expected a whole number from 1 \
+                     to {count}; submit the array as --array=1-{count}, or a part of it (each \
+                     task id is its shard number)"
+                )
+            })?;
+        Ok((Shard { index, count }, true))
     }
 
     pub fn contains(&self, id: u64) -> bool {
@@ -1093,6 +1194,44 @@ mod tests {
     }
 
     #[test]
+    fn the_fingerprint_is_of_the_resolved_sweep_not_of_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::fs::write(d.join("base.toml"), "[policy]\nstaff = 4\n").unwrap();
+        // The same config, written another way (a default spelled out, a
+        // comment) and elsewhere.
+        std::fs::write(
+            d.join("sub/copy.toml"),
+            "# a copy\n[simulation]\nseed = 42\n\n[policy]\nstaff   = 4  # four\n",
+        )
+        .unwrap();
+        let body = "replications = 2\n[parameters.\"policy.latitude\"]\nvalues = [0.1, 0.5]\n";
+        let load = |name: &str, text: &str| {
+            let file = d.join(name);
+            std::fs::write(&file, text).unwrap();
+            Sweep::from_file(&file).unwrap()
+        };
+        let a = load("a.toml", &format!("base = \"base.toml\"\n{body}"));
+        let b = load(
+            "sub/b.toml",
+            &format!("# moved, commented\nbase = \"copy.toml\"\n{body}"),
+        );
+        assert_eq!(a.fingerprint, b.fingerprint);
+        assert_eq!(a.base_fingerprint, b.base_fingerprint);
+        let more = load(
+            "c.toml",
+            &format!("base = \"base.toml\"\n{}", body.replace("= 2", "= 3")),
+        );
+        assert_ne!(a.fingerprint, more.fingerprint);
+        assert_eq!(a.base_fingerprint, more.base_fingerprint);
+        std::fs::write(d.join("base.toml"), "[policy]\nstaff = 5\n").unwrap();
+        let rebased = load("a.toml", &format!("base = \"base.toml\"\n{body}"));
+        assert_ne!(a.fingerprint, rebased.fingerprint);
+        assert_ne!(a.base_fingerprint, rebased.base_fingerprint);
+    }
+
+    #[test]
     fn crossings_interpolate() {
         assert_eq!(
             zero_crossings(&[0.0, 1.0, 2.0], &[1.0, -1.0, -2.0]),
@@ -1115,6 +1254,24 @@ mod tests {
             Shard::parse("0/3").is_err()
                 && Shard::parse("4/3").is_err()
                 && Shard::parse("x").is_err()
+        );
+        let auto = |task: Option<&str>| Shard::resolve("auto/4", task);
+        assert_eq!(
+            auto(Some("3")).unwrap(),
+            (Shard { index: 3, count: 4 }, true)
+        );
+        assert!(auto(None)
+            .unwrap_err()
+            .contains("SLURM_ARRAY_TASK_ID, which is not set"));
+        for bad in ["0", "5", "x", ""] {
+            let e = auto(Some(bad)).unwrap_err();
+            assert!(e.contains("--array=1-4"), "{e}");
+        }
+        assert!(Shard::resolve("auto/0", Some("1")).is_err());
+        // An explicit I/N ignores the task id.
+        assert_eq!(
+            Shard::resolve("2/4", Some("3")).unwrap(),
+            (Shard { index: 2, count: 4 }, false)
         );
         assert_eq!(
             Shard::parse("3/16").unwrap(),

@@ -144,6 +144,13 @@ pub enum OutputError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A set of shard folders cannot be merged as given (a shard is
+    /// missing); the message names the set.
+    #[error("{message}")]
+    Shards {
+        /// What is wrong with the set and what to do.
+        message: String,
+    },
     /// Serialising a file's contents failed (not expected for valid results).
     #[error("cannot render `{file}`: {message}")]
     Render {
@@ -165,6 +172,7 @@ impl OutputError {
                 | OutputError::Read { .. }
                 | OutputError::BadPath { .. }
                 | OutputError::Sweep { .. }
+                | OutputError::Shards { .. }
         )
     }
 }
