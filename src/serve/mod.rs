@@ -237,12 +237,11 @@ struct Ask {
     side: Option<String>,
 }
 
+/// A refused value is an answer for the page to show next to its
+/// control, not a failure of the request: 200 with `errors` (a 4xx would
+/// also be logged as an error in the browser's console).
 fn refused(errors: Vec<FieldError>) -> Response {
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(json!({ "errors": errors })),
-    )
-        .into_response()
+    Json(json!({ "errors": errors })).into_response()
 }
 
 fn build(app: &App, ask: &Ask) -> Result<Scenario, Response> {

@@ -94,7 +94,7 @@ pub const CONTROLS: &[Control] = &[
         key: "policy.full_time_share",
         group: Group::Policy,
         label: "Share on full-time contracts",
-        help: "Share of the staff on 38-hour contracts; the others work 20 hours a week. 0.333 of 9 staff = 3 full time.",
+        help: "Share of the staff on 38-hour contracts; the others work 20 hours a week (0.333: one in three full time).",
         unit: "0 to 1",
         widget: number(0.0, 1.0, 0.01),
     },

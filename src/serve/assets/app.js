@@ -65,7 +65,9 @@ function todayText(c) {
 function buildControl(c) {
   const id = "c-" + slug(c.key);
   const box = el("div", { class: "control", "data-key": c.key });
-  box.appendChild(el("label", { for: id }, c.label));
+  const label = el("label", { for: id }, c.label + " ");
+  if (c.unit) label.appendChild(el("span", { class: "unit" }, "(" + c.unit + ")"));
+  box.appendChild(label);
   const inputs = el("div", { class: "inputs" });
   let input;
   if (c.widget.type === "choice") {
@@ -101,10 +103,9 @@ function buildControl(c) {
     });
     inputs.appendChild(range);
     inputs.appendChild(input);
-    if (c.unit) inputs.appendChild(el("span", { class: "unit" }, c.unit));
   }
   box.appendChild(inputs);
-  box.appendChild(el("p", { class: "today" }, "Today: " + todayText(c) + (c.unit && c.widget.type !== "choice" ? " " + c.unit : "")));
+  box.appendChild(el("p", { class: "today" }, "Today: " + todayText(c)));
   box.appendChild(el("p", { class: "help", id: "h-" + slug(c.key) }, c.help));
   box.appendChild(el("p", { class: "error", id: "e-" + slug(c.key), role: "alert" }));
   return box;
@@ -186,12 +187,15 @@ async function ask() {
   }
   if (state.job !== null) body.supersedes = state.job;
   setStatus("Working out the answer\u2026", true);
+  // The answer shown is for the previous values until the new one comes.
+  $("result").classList.add("stale");
   const reply = await api("/api/answer", body);
   if (generation !== state.generation) return;
-  if (!reply.ok) {
+  if (!reply.ok || reply.data.errors) {
     const general = showErrors(reply.data.errors);
     $("progress").hidden = true;
-    setStatus(general.length ? general.join("; ") : "Fix the value marked in red to see an answer.");
+    $("result").classList.add("stale");
+    setStatus(general.length ? general.join("; ") : "Fix the value marked in red to see an answer; the answer below is for the last good values.");
     return;
   }
   showErrors([]);
@@ -239,7 +243,8 @@ function showAnswer(p) {
   $("status").dataset.replications = a.replications;
   $("status").dataset.final = final ? "yes" : "no";
   $("result").hidden = false;
-  $("changed").textContent = "Compared with today: " + (a.changed.length ? a.changed.join(", ") : "no change") + ".";
+  $("result").classList.remove("stale");
+  $("changed").textContent = "Compared with today: " + changesInWords() + ".";
   $("verdict").textContent = a.verdict;
   const headline = a.long_run || a.profit_difference_per_year;
   const lr = $("long-run");
@@ -249,16 +254,45 @@ function showAnswer(p) {
   lr.dataset.ciHigh = headline.ci_high;
   signClass(headline, lr);
   $("long-run-ci").textContent = headline.ci_text + (a.long_run ? ` (${a.long_run_years} after the switch)` : " (over the horizon)");
-  $("payback-day").textContent = a.payback_day === null ? "Not within " + a.horizon.replace(/^the /, "") : "Day " + a.payback_day;
+  $("payback-day").textContent = a.payback_day === null ? "Not within " + horizonWords(a) : "Day " + a.payback_day;
   $("payback").textContent = a.payback.charAt(0).toUpperCase() + a.payback.slice(1) + ".";
-  $("prob").textContent = Math.round(100 * a.prob_better) + "%";
+  const pct = 100 * a.prob_better;
+  $("prob").textContent = pct < 0.5 ? "under 1%" : pct > 99.5 ? "over 99%" : Math.round(pct) + "%";
+  $("prob-title").textContent = "Chance of more profit over the " + horizonWords(a);
   $("share").textContent = `It made more profit in ${Math.round(100 * a.share_better)}% of the paired replications.`;
   $("npv").textContent = a.npv.text;
-  $("npv-ci").textContent = a.npv.ci_text + ", over " + a.horizon.replace(/^the /, "");
-  $("horizon-words").textContent = a.horizon.replace(/^the (\d+)-year horizon$/, "the $1 years").replace(/^the (\d+)-day horizon$/, "the $1 days");
+  $("npv-ci").textContent = a.npv.ci_text + ", over " + horizonWords(a);
+  $("horizon-words").textContent = "the " + horizonWords(a);
   drawCumulative(a);
   drawWaterfall(a);
   showKpis(a);
+}
+
+// `5 years`, `1 year`, `90 days`.
+function horizonWords(a) {
+  const days = a.horizon_days, per = state.setup.days_per_year;
+  if (days % per === 0) return plural(days / per, "year");
+  return plural(days, "day");
+}
+
+function plural(n, word) {
+  return n + " " + word + (n === 1 ? "" : "s");
+}
+
+// `Latitude for staff 0.2 → 0.7; Staff on the payroll 9 → 10`.
+function changesInWords() {
+  const parts = [];
+  for (const c of state.setup.controls) {
+    const v = state.values[c.key];
+    if (v === undefined || String(v) === String(c.today)) continue;
+    const words = (x) => {
+      if (c.widget.type !== "choice") return String(x);
+      const o = c.widget.options.find((o) => o[0] === x);
+      return o ? o[1].toLowerCase() : String(x);
+    };
+    parts.push(`${c.label.toLowerCase()} ${words(c.today)} \u2192 ${words(v)}`);
+  }
+  return parts.length ? parts.join("; ") : "no change";
 }
 
 function showKpis(a) {
@@ -330,7 +364,8 @@ function drawCumulative(a) {
   for (let yr = 0; yr <= years + 1e-9; yr += step) {
     const d = yr * yearDays;
     svg.appendChild(svgEl("line", { x1: x(d), x2: x(d), y1: H - B, y2: H - B + 5, stroke: "#444" }));
-    svg.appendChild(svgEl("text", { x: x(d), y: H - B + 19, "text-anchor": "middle", "font-size": 12, fill: "#333" }, yr === 0 ? "switch" : "year " + yr));
+    const lastTick = yr + step > years + 1e-9;
+    svg.appendChild(svgEl("text", { x: x(d), y: H - B + 19, "text-anchor": lastTick && yr > 0 ? "end" : "middle", "font-size": 12, fill: "#333" }, yr === 0 ? "switch" : "year " + yr));
   }
   if (years < 1) {
     svg.appendChild(svgEl("text", { x: W - R, y: H - B + 19, "text-anchor": "end", "font-size": 12, fill: "#333" }, "day " + days));
@@ -411,7 +446,7 @@ function drawTornado(result) {
   const rows = result.rows.filter((r) => r.low && r.high)
     .map((r) => ({ ...r, swing: Math.abs(r.high.difference - r.low.difference) }))
     .sort((p, q) => q.swing - p.swing);
-  const W = 720, L = 300, R = 20, T = 26, rowH = 34;
+  const W = 720, L = 345, R = 16, T = 26, rowH = 34;
   const H = T + rowH * rows.length + 40;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const c = result.central;
@@ -432,7 +467,8 @@ function drawTornado(result) {
   rows.forEach((r, i) => {
     const yTop = T + i * rowH + 6, h = rowH - 14;
     const flips = Math.sign(r.low.difference) !== Math.sign(c) || Math.sign(r.high.difference) !== Math.sign(c);
-    svg.appendChild(svgEl("text", { x: L - 8, y: yTop + 14, "text-anchor": "end", "font-size": 13, fill: "#222", "font-weight": flips ? "bold" : "normal" }, r.label + (flips ? " (can flip it)" : "")));
+    const words = r.label.charAt(0).toUpperCase() + r.label.slice(1);
+    svg.appendChild(svgEl("text", { x: L - 8, y: yTop + 14, "text-anchor": "end", "font-size": 12.5, fill: "#222", "font-weight": flips ? "bold" : "normal" }, words + (flips ? " (can flip it)" : "")));
     for (const [end, colour] of [[r.low, COLOUR.sky], [r.high, COLOUR.orange]]) {
       const x0 = Math.min(x(c), x(end.difference)), w = Math.max(1.5, Math.abs(x(end.difference) - x(c)));
       const rect = svgEl("rect", { x: x0, y: yTop, width: w, height: h, fill: colour });
@@ -452,7 +488,7 @@ async function hinges() {
   const body = { changes: changes() };
   if (state.hingesJob !== null) body.supersedes = state.hingesJob;
   const reply = await api("/api/hinges", body);
-  if (!reply.ok) {
+  if (!reply.ok || reply.data.errors) {
     $("hinges-status").textContent = (reply.data.errors || []).map((e) => e.message).join("; ");
     return;
   }
@@ -478,7 +514,7 @@ async function hinges() {
 // The text of one arm's config file (also what the browser test reads).
 async function configText(side) {
   const reply = await api("/api/config", { changes: changes(), side });
-  if (!reply.ok) throw new Error((reply.data.errors || []).map((e) => e.message).join("; "));
+  if (!reply.ok || reply.data.errors) throw new Error((reply.data.errors || []).map((e) => e.message).join("; "));
   return reply.data;
 }
 
@@ -505,7 +541,7 @@ async function downloadReport() {
   $("download-status").textContent = "Preparing the report (a full comparison)\u2026";
   const reply = await api("/api/report", { changes: changes() });
   $("download-report").disabled = false;
-  if (!reply.ok) {
+  if (!reply.ok || reply.data.errors) {
     $("download-status").textContent = typeof reply.data === "string" ? reply.data : (reply.data.errors || []).map((e) => e.message).join("; ");
     return;
   }
@@ -519,7 +555,7 @@ async function start() {
   const reply = await api("/api/setup");
   const s = reply.data;
   state.setup = s;
-  $("store-line").textContent = `The store of ${s.store}. Each answer compares a change with today over ${s.years_after_switch} years after the switch, from ${s.replications} paired replications.`;
+  $("store-line").textContent = `The store of ${s.store}. Each answer compares a change with today over ${plural(s.years_after_switch, "year")} after the switch, from up to ${s.replications} paired replications.`;
   const facts = $("facts");
   for (const f of s.facts) facts.appendChild(el("li", {}, f));
   for (const c of s.controls) {
