@@ -468,7 +468,7 @@ async fn browse(addr: SocketAddr, port: u16, profile: &Path, dir: &Path) {
         .find(Locator::Css("#r-policy-latitude"))
         .await
         .unwrap();
-    let right: String = std::iter::repeat_n(char::from(Key::Right), 10).collect();
+    let right = char::from(Key::Right).to_string().repeat(10);
     latitude.send_keys(&right).await.unwrap();
     let staff = client.find(Locator::Css("#r-policy-staff")).await.unwrap();
     staff
@@ -714,7 +714,7 @@ fn docs_screenshot() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let t0 = Instant::now();
-        let right: String = std::iter::repeat_n(char::from(Key::Right), 10).collect();
+        let right = char::from(Key::Right).to_string().repeat(10);
         client.find(Locator::Css("#r-policy-latitude")).await.unwrap().send_keys(&right).await.unwrap();
         client.find(Locator::Css("#r-policy-staff")).await.unwrap().send_keys(&char::from(Key::Right).to_string()).await.unwrap();
         let mut first = None;

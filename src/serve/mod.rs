@@ -244,14 +244,14 @@ fn refused(errors: Vec<FieldError>) -> Response {
     Json(json!({ "errors": errors })).into_response()
 }
 
-fn build(app: &App, ask: &Ask) -> Result<Scenario, Response> {
-    scenario::build(&app.settings.base, &ask.changes).map_err(refused)
+fn build(app: &App, ask: &Ask) -> Result<Scenario, Vec<FieldError>> {
+    scenario::build(&app.settings.base, &ask.changes)
 }
 
 async fn start_answer(State(app): State<Shared>, Json(ask): Json<Ask>) -> Response {
     let scenario = match build(&app, &ask) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(errors) => return refused(errors),
     };
     let target = app.settings.replications;
     let worker = Arc::clone(&app);
@@ -347,7 +347,7 @@ fn headline(pairs: &[(Replication, Replication)], s: &Scenario) -> f64 {
 async fn start_hinges(State(app): State<Shared>, Json(ask): Json<Ask>) -> Response {
     let scenario = match build(&app, &ask) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(errors) => return refused(errors),
     };
     let replications = HINGE_REPLICATIONS.min(app.settings.replications);
     let worker = Arc::clone(&app);
@@ -431,7 +431,7 @@ fn attachment(body: String, content_type: &'static str, name: &str) -> Response 
 async fn config_file(State(app): State<Shared>, Json(ask): Json<Ask>) -> Response {
     let scenario = match build(&app, &ask) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(errors) => return refused(errors),
     };
     let side = if ask.side.as_deref() == Some(TODAY) {
         TODAY
@@ -449,7 +449,7 @@ async fn config_file(State(app): State<Shared>, Json(ask): Json<Ask>) -> Respons
 async fn report(State(app): State<Shared>, Json(ask): Json<Ask>) -> Response {
     let scenario = match build(&app, &ask) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(errors) => return refused(errors),
     };
     if app.report_busy.swap(true, Ordering::SeqCst) {
         return refused(vec![FieldError {
