@@ -302,6 +302,24 @@ fn the_api_answers_as_compare_does_and_stays_bounded() {
     let (verdict, long_run) = compare_says(dir.path(), &today, &what_if, 12);
     assert_eq!(answer["verdict"], verdict.as_str());
     assert_eq!(answer["long_run"]["mean"].as_f64(), Some(long_run));
+
+    // The full report is compare's, for the same two configs.
+    let (status, report) = http(
+        addr,
+        "POST",
+        "/api/report",
+        Some(&json!({ "changes": changes })),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(
+        report.contains("</html>") && report.contains("<svg"),
+        "a report"
+    );
+    assert!(
+        report.contains("compare today.toml what-if.toml --replications 12"),
+        "the report names the command that re-makes it"
+    );
     eprintln!(
         "serve API: first answer after {} ms, final after {} ms",
         p["first_result_ms"], p["latest_result_ms"]
@@ -655,11 +673,32 @@ async fn browse(addr: SocketAddr, port: u16, profile: &Path, dir: &Path) {
         .unwrap();
     shoot("5-hinges").await;
 
+    // A probe first, so the check below is known to see console errors.
+    client
+        .execute("console.error('effectchain-probe')", vec![])
+        .await
+        .unwrap();
     let log = client.issue_cmd(BrowserLog).await.expect("the browser log");
-    let errors: Vec<&Value> = log
+    let severe: Vec<&Value> = log
         .as_array()
         .map(|a| a.iter().filter(|e| e["level"] == "SEVERE").collect())
         .unwrap_or_default();
+    assert!(
+        severe.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("effectchain-probe")),
+        "the browser log does not show console errors: {log}"
+    );
+    let errors: Vec<&&Value> = severe
+        .iter()
+        .filter(|e| {
+            !e["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("effectchain-probe")
+        })
+        .collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
     client.close().await.unwrap();
 }

@@ -100,6 +100,7 @@ pub fn execute(args: &ServeArgs) -> Result<(), CliError> {
     let address = listener
         .local_addr()
         .map_err(|e| CliError::failure(format!("cannot read the listening address: {e}")))?;
+    // 0.0.0.0 is not an address to open; this machine's is.
     let shown = if address.ip().is_unspecified() {
         SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), address.port())
     } else {
@@ -116,7 +117,7 @@ pub fn execute(args: &ServeArgs) -> Result<(), CliError> {
             base_name,
             replications,
             pool,
-            address: shown,
+            address,
         },
     )
     .map_err(|e| CliError::failure(format!("the server stopped: {e}")))

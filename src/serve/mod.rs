@@ -72,9 +72,10 @@ pub struct Settings {
     pub replications: u32,
     /// The worker pool simulations run in.
     pub pool: rayon::ThreadPool,
-    /// The address the server listens on: requests must name it (or
-    /// `localhost`) as their Host, so another site's page cannot drive it
-    /// through the browser (DNS rebinding).
+    /// The address the server listens on. On a loopback address requests
+    /// must name it (or `localhost`) as their Host, so another site's page
+    /// cannot drive it through the browser (DNS rebinding); an address
+    /// opened to a network (`--bind`) takes any Host.
     pub address: SocketAddr,
 }
 
@@ -157,6 +158,9 @@ fn page(body: &'static str, content_type: &'static str) -> Response {
 /// Refuses requests whose Host is not this server's address or
 /// `localhost` on its port.
 async fn check_host(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    if !app.settings.address.ip().is_loopback() {
+        return next.run(request).await;
+    }
     let port = app.settings.address.port();
     let host = request
         .headers()
