@@ -776,6 +776,21 @@ fn docs_screenshot() {
         std::fs::write(root.join("docs/serve.png"), png).unwrap();
         client.execute("document.getElementById('plot-cumulative').scrollIntoView()", vec![]).await.unwrap();
         std::fs::write(shots_dir().join("expert-store-plots.png"), client.screenshot().await.unwrap()).unwrap();
+        client.execute("document.getElementById('kpis').scrollIntoView()", vec![]).await.unwrap();
+        std::fs::write(shots_dir().join("expert-store-kpis.png"), client.screenshot().await.unwrap()).unwrap();
+        client.find(Locator::Css("#hinges-button")).await.unwrap().click().await.unwrap();
+        let t1 = Instant::now();
+        while client
+            .execute("return document.getElementById('hinges-status').textContent.startsWith('Each bar')", vec![])
+            .await
+            .unwrap()
+            != json!(true)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        eprintln!("expert store: tornado after {} ms", t1.elapsed().as_millis());
+        client.execute("document.getElementById('hinges').scrollIntoView()", vec![]).await.unwrap();
+        std::fs::write(shots_dir().join("expert-store-hinges.png"), client.screenshot().await.unwrap()).unwrap();
         client.close().await.unwrap();
     });
 }

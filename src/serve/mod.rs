@@ -316,23 +316,14 @@ pub const HINGES: &[(&str, &str)] = &[
     ("workforce.autonomy_weight", "how much staff enjoy latitude"),
     (
         "service.latitude_resolve_gain",
-        "how many more unusual needs latitude solves",
+        "unusual needs latitude solves",
     ),
-    (
-        "service.latitude_time_cost",
-        "how much longer a customer takes with latitude",
-    ),
-    (
-        "customer.loyalty_exponent",
-        "how happy a customer must be to stay loyal",
-    ),
-    (
-        "market.online_pull",
-        "how strongly the online rival pulls customers",
-    ),
+    ("service.latitude_time_cost", "extra time latitude takes"),
+    ("customer.loyalty_exponent", "happiness needed for loyalty"),
+    ("market.online_pull", "pull of the online rival"),
     (
         "workforce.quit_exhaustion",
-        "how much exhaustion makes staff quit",
+        "how exhaustion makes staff quit",
     ),
     (
         "customer.referral_conversion",

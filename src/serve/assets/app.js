@@ -312,7 +312,7 @@ function showKpis(a) {
     body.appendChild(row);
   }
   $("kpi-note").textContent = moved.length
-    ? "Only figures whose 95% CI excludes no change; money and counts per year."
+    ? `Only figures whose 95% CI excludes no change. Money and counts are per year on average over the ${horizonWords(a)} after the switch, so profit here includes the time it takes to settle.`
     : "No other figure moved clearly (every 95% CI includes no change).";
   $("kpis").hidden = moved.length === 0;
 }
@@ -446,7 +446,7 @@ function drawTornado(result) {
   const rows = result.rows.filter((r) => r.low && r.high)
     .map((r) => ({ ...r, swing: Math.abs(r.high.difference - r.low.difference) }))
     .sort((p, q) => q.swing - p.swing);
-  const W = 720, L = 345, R = 16, T = 26, rowH = 34;
+  const W = 720, L = 330, R = 92, T = 26, rowH = 34;
   const H = T + rowH * rows.length + 40;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const c = result.central;
@@ -468,7 +468,10 @@ function drawTornado(result) {
     const yTop = T + i * rowH + 6, h = rowH - 14;
     const flips = Math.sign(r.low.difference) !== Math.sign(c) || Math.sign(r.high.difference) !== Math.sign(c);
     const words = r.label.charAt(0).toUpperCase() + r.label.slice(1);
-    svg.appendChild(svgEl("text", { x: L - 8, y: yTop + 14, "text-anchor": "end", "font-size": 12.5, fill: "#222", "font-weight": flips ? "bold" : "normal" }, words + (flips ? " (can flip it)" : "")));
+    svg.appendChild(svgEl("text", { x: L - 8, y: yTop + 14, "text-anchor": "end", "font-size": 12.5, fill: "#222", "font-weight": flips ? "bold" : "normal" }, words));
+    if (flips) {
+      svg.appendChild(svgEl("text", { x: W - R + 10, y: yTop + 14, "font-size": 12.5, fill: COLOUR.vermillion, "font-weight": "bold" }, "can flip it"));
+    }
     for (const [end, colour] of [[r.low, COLOUR.sky], [r.high, COLOUR.orange]]) {
       const x0 = Math.min(x(c), x(end.difference)), w = Math.max(1.5, Math.abs(x(end.difference) - x(c)));
       const rect = svgEl("rect", { x: x0, y: yTop, width: w, height: h, fill: colour });
