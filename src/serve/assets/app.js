@@ -245,6 +245,8 @@ function showAnswer(p) {
   $("result").hidden = false;
   $("result").classList.remove("stale");
   $("changed").textContent = "Compared with today: " + changesInWords() + ".";
+  $("today-line").textContent = "Today's store, simulated over the same " + horizonWords(a) + ": " +
+    a.today.map(([name, value]) => `${name.toLowerCase()} ${value}`).join("; ") + ".";
   $("verdict").textContent = a.verdict;
   const headline = a.long_run || a.profit_difference_per_year;
   const lr = $("long-run");
