@@ -645,7 +645,14 @@ async fn browse(addr: SocketAddr, port: u16, profile: &Path, dir: &Path) {
     // Back to 0.7 with the keyboard, then the tornado.
     box_.clear().await.unwrap();
     box_.send_keys("0.7").await.unwrap();
-    wait_for("return document.getElementById('e-policy-latitude').textContent === '' && document.getElementById('status').dataset.final === 'yes' && !document.getElementById('hinges-button').disabled", "the answer again").await;
+    wait_for(
+        "return document.getElementById('e-policy-latitude').textContent === '' \
+         && document.getElementById('status').dataset.final === 'yes' \
+         && document.getElementById('changed').textContent.includes('0.2 \u{2192} 0.7') \
+         && !document.getElementById('hinges-button').disabled",
+        "the answer again",
+    )
+    .await;
     assert_eq!(text("#verdict").await, cli_verdict);
     client
         .find(Locator::Css("#hinges-button"))

@@ -116,6 +116,10 @@ function changed(key, value) {
   const c = state.setup.controls.find((c) => c.key === key);
   const box = document.querySelector(`.control[data-key="${key}"]`);
   box.classList.toggle("changed", String(value) !== String(c.today));
+  // Whatever is shown is for the previous values from now on, until the
+  // answer to the next question arrives (a test waits on this flag).
+  $("status").dataset.final = "no";
+  $("result").classList.add("stale");
   schedule();
 }
 
@@ -129,6 +133,7 @@ function changes() {
 }
 
 function resetControls() {
+  $("status").dataset.final = "no";
   for (const c of state.setup.controls) {
     state.values[c.key] = c.today;
     const input = $("c-" + slug(c.key));
