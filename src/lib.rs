@@ -55,4 +55,6 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod rng;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod validate;

@@ -1,7 +1,8 @@
 //! Integration tests of the `effectchain` binary, compiled as one test
 //! binary (see `[[test]]` in Cargo.toml): command-line behaviour, bad
 //! input handling, determinism across thread counts, and the experiment
-//! commands (compare, sweep, merge, check), plots and reports.
+//! commands (compare, sweep, merge, check), plots and reports, and the
+//! what-if page of `serve` (its API, and the page in headless Chromium).
 
 mod bad_input;
 mod cli;
@@ -12,5 +13,7 @@ mod msrv;
 mod plot;
 mod properties;
 mod safety;
+#[cfg(feature = "serve")]
+mod serve;
 mod util;
 mod validation;

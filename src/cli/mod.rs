@@ -13,6 +13,8 @@ mod init;
 mod plot;
 mod progress;
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 mod sweep;
 mod validate;
 
@@ -124,6 +126,19 @@ pub enum Command {
     ///
     /// Example: effectchain check tests/golden/
     Check(check::CheckArgs),
+    /// Open the what-if page for store managers in a browser.
+    ///
+    /// Starts a local web server (this machine only, unless --bind) and
+    /// prints its address. The page shows the store of CONFIG and a
+    /// control for every policy lever and for what kind of store it is; on
+    /// every change it compares the changed policy with today's from the
+    /// settled store, as `compare` does, refining the answer as more
+    /// replications finish, and offers the config and the report to
+    /// download.
+    ///
+    /// Example: effectchain serve configs/expert-store.toml --port 8080
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     /// Check the model against the published figures it must reproduce.
     ///
     /// Runs the thirteen validation experiments (Sears chain, Oliva &
@@ -291,6 +306,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => sweep::merge(&args),
         Command::Plot(args) => plot::execute(&args),
         Command::Check(args) => check::execute(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::execute(&args),
         Command::Validate(args) => validate::execute(&args),
         Command::Calibrate(args) => calibrate::execute(&args),
         Command::Completions(args) => completions::completions(&args),
