@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod switch;

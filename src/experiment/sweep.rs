@@ -137,7 +137,7 @@ fn err(file: &Path, key: Option<String>, message: String) -> ConfigError {
 }
 
 /// Keys a sweep sets itself, which its points may not vary.
-const CONTROLLED: [&str; 2] = ["simulation.seed", "simulation.replications"];
+pub const CONTROLLED: [&str; 2] = ["simulation.seed", "simulation.replications"];
 
 /// Config keys that decide a run's memory.
 const MEMORY_KEYS: [&str; 5] = [
@@ -600,6 +600,47 @@ impl Sweep {
                     .map_err(|e| err(file, Some(format!("points[{i}]")), e.to_string()))?;
             }
         }
+        Ok(sweep)
+    }
+
+    /// A list-design sweep over `rows` that another experiment laid out
+    /// (the samples of a sensitivity analysis), so that they run, stream,
+    /// shard and resume as any sweep's points do. `file` and `fingerprint`
+    /// are that experiment's; every row is checked as a config (and for
+    /// memory) before anything runs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn of_rows(
+        file: &Path,
+        base: Config,
+        replications: u32,
+        seed: u64,
+        parameters: Vec<Parameter>,
+        rows: Vec<Vec<f64>>,
+        kpis: Vec<String>,
+        baseline: BTreeMap<String, toml::Value>,
+        fingerprint: String,
+    ) -> Result<Sweep, ConfigError> {
+        check_point_count(file, rows.len() as u64)?;
+        let sweep = Sweep {
+            file: file.to_path_buf(),
+            base,
+            replications,
+            seed,
+            design: Design::List(rows),
+            parameters,
+            kpis,
+            baseline,
+            fingerprint,
+            lhs: None,
+        };
+        if let Design::List(rows) = &sweep.design {
+            for (i, row) in rows.iter().enumerate() {
+                sweep
+                    .configs(row)
+                    .map_err(|e| err(file, None, format!("sample {i}: {e}")))?;
+            }
+        }
+        sweep.check_memory(file)?;
         Ok(sweep)
     }
 
