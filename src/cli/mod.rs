@@ -11,6 +11,7 @@ mod compare;
 mod init;
 mod plot;
 mod progress;
+mod sensitivity;
 mod run;
 mod sweep;
 mod validate;
@@ -99,6 +100,16 @@ pub enum Command {
     ///
     /// Example: effectchain merge output/my-sweep/shard-* --sweep my-sweep.toml
     Merge(sweep::MergeArgs),
+    /// Global sensitivity: which uncertain parameters drive an output.
+    ///
+    /// Morris elementary effects (mu*, sigma) for screening, or Sobol'
+    /// first-order and total indices (Saltelli sampling, Jansen and
+    /// Saltelli 2010 estimators), with bootstrap 95% intervals and the
+    /// share of replication noise. The samples stream to points.csv and
+    /// resume and shard like a sweep's points.
+    ///
+    /// Example: effectchain sensitivity configs/sensitivity/latitude-payoff-sobol.toml
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Draw the plots and the report of an output folder.
     ///
     /// Reads the results in OUTPUT_DIR (a run, comparison, sweep or
@@ -243,6 +254,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::execute(&args),
         Command::Sweep(args) => sweep::execute(&args),
         Command::Merge(args) => sweep::merge(&args),
+        Command::Sensitivity(args) => sensitivity::execute(&args),
         Command::Plot(args) => plot::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Validate(args) => validate::execute(&args),

@@ -23,6 +23,7 @@ pub mod comparison;
 pub mod csv;
 pub mod json;
 pub mod owner;
+pub mod sensitivity;
 pub mod sweep;
 pub mod validation;
 

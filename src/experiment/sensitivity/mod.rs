@@ -15,6 +15,8 @@
 //! [parameters."market.relationship"]
 //! from = 0.0
 //! to = 1.0
+//! [set]                           # optional: set for every sample
+//! "policy.latitude" = 0.8
 //! [baseline]                      # optional: the output becomes the
 //! "policy.latitude" = 0.2         # paired difference point - baseline
 //! ```
@@ -68,6 +70,8 @@ struct RawStudy {
     levels: Option<u32>,
     #[serde(default)]
     parameters: BTreeMap<String, RawRange>,
+    #[serde(default)]
+    set: BTreeMap<String, toml::Value>,
     #[serde(default)]
     baseline: BTreeMap<String, toml::Value>,
 }
@@ -166,7 +170,21 @@ impl Study {
                 format!("cannot use base config `{}`: {}", base_path.display(), e.message),
             )
         })?;
-        let base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+        let mut base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+        // `[set]`: the treatment every sample runs (the baseline, if any,
+        // then overrides it back), such as a latitude of 0.8.
+        for (key, value) in &raw.set {
+            let name = format!("set.\"{key}\"");
+            if CONTROLLED.contains(&key.as_str()) || raw.parameters.contains_key(key) {
+                return Err(err(
+                    file,
+                    &name,
+                    format!("`{key}` cannot be set here: it is varied, or set by the study's `seed` and `replications`"),
+                ));
+            }
+            base.set(key, value.clone())
+                .map_err(|e| err(file, &name, e.message))?;
+        }
         if raw.replications == 0 || u64::from(raw.replications) > input::MAX_REPLICATIONS {
             return Err(err(
                 file,
