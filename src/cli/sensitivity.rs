@@ -182,7 +182,17 @@ pub fn output_words(study: &Study) -> String {
             .map(|(k, v)| format!("{k} = {v}"))
             .collect::<Vec<_>>()
             .join(", ");
-        format!("{} difference to the baseline ({base})", study.output)
+        let set = study
+            .set
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if set.is_empty() {
+            format!("{} difference to the baseline ({base})", study.output)
+        } else {
+            format!("{} difference of {set} against {base}", study.output)
+        }
     }
 }
 

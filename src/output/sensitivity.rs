@@ -94,6 +94,8 @@ struct Summary<'a> {
     output: &'a str,
     /// Whether the output is the paired difference to the baseline.
     difference: bool,
+    /// Overrides every sample runs with (the treatment).
+    set: Vec<(String, String)>,
     baseline: Vec<(String, String)>,
     parameters: Vec<(String, f64, f64)>,
     evaluations: usize,
@@ -145,6 +147,7 @@ pub fn write(dir: &Path, study: &Study, analysis: &Analysis) -> Result<(), Outpu
         method: study.method.name(),
         output: &study.output,
         difference: !study.sweep.baseline.is_empty(),
+        set: study.set.clone(),
         baseline: study
             .sweep
             .baseline

@@ -36,6 +36,7 @@ mod heatmap;
 mod raster;
 mod report;
 mod run;
+mod sensitivity;
 mod series;
 mod style;
 mod svg;

@@ -110,6 +110,8 @@ pub struct Study {
     pub ranges: Vec<(f64, f64)>,
     /// The samples in the unit cube, in point-id order.
     pub unit_rows: Vec<Vec<f64>>,
+    /// The `[set]` overrides every sample runs with, as written.
+    pub set: Vec<(String, String)>,
     /// The samples as sweep points.
     pub sweep: Sweep,
 }
@@ -394,6 +396,7 @@ impl Study {
             "{:016x}",
             fnv1a(format!("{text}\u{0}{base_text}\u{0}{}", env!("CARGO_PKG_VERSION")).as_bytes())
         );
+        let set = raw.set;
         let sweep = Sweep::of_rows(
             file,
             base,
@@ -411,6 +414,10 @@ impl Study {
             bootstrap,
             ranges,
             unit_rows,
+            set: set
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect(),
             sweep,
         })
     }
