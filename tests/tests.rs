@@ -11,5 +11,6 @@ mod experiments;
 mod plot;
 mod properties;
 mod safety;
+mod sensitivity;
 mod util;
 mod validation;
