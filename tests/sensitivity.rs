@@ -67,7 +67,11 @@ fn a_study_is_the_same_whatever_the_threads_and_shards() {
     let (_dir, root, file) = workspace(SOBOL);
     let (a, b) = (root.join("a"), root.join("b"));
     let first = run(&file, &a, &["-j", "1"]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(run(&file, &b, &["-j", "2", "--no-plots"]).status.success());
     for f in RESULTS {
         assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
@@ -83,14 +87,19 @@ fn a_study_is_the_same_whatever_the_threads_and_shards() {
     assert_eq!(indices.lines().count(), 3);
     // The ranked table and the report.
     let text = stdout(&first);
-    assert!(text.contains("Sobol indices of the profit difference"), "{text}");
+    assert!(
+        text.contains("Sobol indices of the profit difference"),
+        "{text}"
+    );
     assert!(text.contains("Replication noise:"), "{text}");
     let report = String::from_utf8(read(&a.join("report.html"))).unwrap();
     assert!(report.contains("Sensitivity analysis") && report.contains("plot-sensitivity-indices"));
     assert!(a.join("plot-sensitivity-indices.png").is_file());
 
     // Shards, merged, then analysed: the same indices.
-    let shards: Vec<PathBuf> = (1..=3).map(|i| root.join(format!("sh/shard-{i}-of-3"))).collect();
+    let shards: Vec<PathBuf> = (1..=3)
+        .map(|i| root.join(format!("sh/shard-{i}-of-3")))
+        .collect();
     for (i, dir) in shards.iter().enumerate() {
         let s = format!("{}/3", i + 1);
         assert!(run(&file, dir, &["--shard", &s]).status.success());
@@ -103,9 +112,17 @@ fn a_study_is_the_same_whatever_the_threads_and_shards() {
         .args(&shards)
         .output()
         .unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let analysed = run(&file, &merged, &["--resume", "--no-plots"]);
-    assert!(analysed.status.success(), "{}", String::from_utf8_lossy(&analysed.stderr));
+    assert!(
+        analysed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&analysed.stderr)
+    );
     for f in RESULTS {
         assert_eq!(read(&a.join(f)), read(&merged.join(f)), "{f}");
     }
@@ -116,11 +133,31 @@ fn bad_study_files_are_one_line_errors() {
     let (_dir, root, file) = workspace(SOBOL);
     let out = root.join("o");
     let cases: [(&str, &str, &[&str]); 5] = [
-        ("method = \"sobol\"", "method = \"fast\"", &["study.toml", "method", "`sobol` or `morris`"]),
-        ("samples = 8", "samples = 1", &["study.toml:5", "samples", "from 2 to 65,536"]),
-        ("to = 1.0\n[parameters.\"workforce", "to = -1.0\n[parameters.\"workforce", &["nonroutine_share", "`from` < `to`"]),
-        ("samples = 8", "samples = 8\ntrajectories = 4", &["trajectories", "not used by method = \"sobol\""]),
-        ("\"policy.latitude\" = 0.8", "\"policy.latitude\" = 1.8", &["set.\"policy.latitude\"", "from 0 to 1"]),
+        (
+            "method = \"sobol\"",
+            "method = \"fast\"",
+            &["study.toml", "method", "`sobol` or `morris`"],
+        ),
+        (
+            "samples = 8",
+            "samples = 1",
+            &["study.toml:5", "samples", "from 2 to 65,536"],
+        ),
+        (
+            "to = 1.0\n[parameters.\"workforce",
+            "to = -1.0\n[parameters.\"workforce",
+            &["nonroutine_share", "`from` < `to`"],
+        ),
+        (
+            "samples = 8",
+            "samples = 8\ntrajectories = 4",
+            &["trajectories", "not used by method = \"sobol\""],
+        ),
+        (
+            "\"policy.latitude\" = 0.8",
+            "\"policy.latitude\" = 1.8",
+            &["set.\"policy.latitude\"", "from 0 to 1"],
+        ),
     ];
     for (from, to, expect) in cases {
         assert!(SOBOL.contains(from), "{from}");

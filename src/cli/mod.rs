@@ -4,6 +4,7 @@
 //! **Invariant:** only this module (binary-only, declared from `main.rs`)
 //! knows clap and indicatif and writes to the terminal.
 
+mod best;
 mod calibrate;
 mod check;
 mod common;
@@ -11,8 +12,8 @@ mod compare;
 mod init;
 mod plot;
 mod progress;
-mod sensitivity;
 mod run;
+mod sensitivity;
 mod sweep;
 mod validate;
 

@@ -59,8 +59,10 @@ pub struct SensitivityArgs {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "sensitivity".into(), |s| s.to_string_lossy().into_owned())
+    path.file_stem().map_or_else(
+        || "sensitivity".into(),
+        |s| s.to_string_lossy().into_owned(),
+    )
 }
 
 /// Whether `out` holds this study's finished (or merged) samples.
@@ -202,11 +204,20 @@ fn interval(value: f64, lo: f64, hi: f64) -> String {
 
 /// The ranked table of indices.
 fn describe(study: &Study, a: &Analysis) -> String {
-    let width = a.parameters.iter().map(String::len).max().unwrap_or(9).max(9);
+    let width = a
+        .parameters
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(9)
+        .max(9);
     let mut s = String::new();
     let (title, cols) = match &a.indices {
         Indices::Sobol(_) => ("Sobol indices", "S1 [95% CI]              ST [95% CI]"),
-        Indices::Morris(_) => ("Morris elementary effects", "mu* [95% CI]                       sigma [95% CI]"),
+        Indices::Morris(_) => (
+            "Morris elementary effects",
+            "mu* [95% CI]                       sigma [95% CI]",
+        ),
     };
     s.push_str(&format!(
         "{title} of the {} ({} evaluations x {} replications), most important first:\n",
@@ -214,7 +225,10 @@ fn describe(study: &Study, a: &Analysis) -> String {
         study.unit_rows.len(),
         study.sweep.replications
     ));
-    s.push_str(&format!("  {:<4} {:<width$}  {cols}\n", "rank", "parameter"));
+    s.push_str(&format!(
+        "  {:<4} {:<width$}  {cols}\n",
+        "rank", "parameter"
+    ));
     for (rank, j) in a.ranking().into_iter().enumerate() {
         let text = match &a.indices {
             Indices::Sobol(ix) => {

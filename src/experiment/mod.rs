@@ -5,6 +5,7 @@
 //! back in k order, and every reduction runs sequentially afterwards. The
 //! thread count therefore changes only how long a run takes.
 
+pub mod best;
 pub mod check;
 pub mod compare;
 pub mod sensitivity;

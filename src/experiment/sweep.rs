@@ -963,10 +963,33 @@ impl Analysis {
                     .map(|r| f(&r.differences.as_ref().expect("baseline")[profit]))
                     .collect()
             };
+            // When the baseline sets the swept parameter to x_b, the mean
+            // difference is zero there by construction, so a sign change
+            // between x_b's neighbours is the baseline itself, not a
+            // break-even: crossings inside that bracket (of the mean and of
+            // its band, pinned to zero there too) are dropped.
+            let at_baseline = baseline_value(sweep).map(|xb| {
+                let below = x
+                    .iter()
+                    .copied()
+                    .filter(|v| *v < xb)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let above = x
+                    .iter()
+                    .copied()
+                    .filter(|v| *v > xb)
+                    .fold(f64::INFINITY, f64::min);
+                (below, above)
+            });
+            let real = |c: Vec<f64>| -> Vec<f64> {
+                c.into_iter()
+                    .filter(|c| !matches!(at_baseline, Some((lo, hi)) if lo < *c && *c < hi))
+                    .collect()
+            };
             break_even = Some(BreakEven {
-                crossings: zero_crossings(&x, &d(|s| s.mean)),
-                ci_low_crossings: zero_crossings(&x, &d(|s| s.ci_low)),
-                ci_high_crossings: zero_crossings(&x, &d(|s| s.ci_high)),
+                crossings: real(zero_crossings(&x, &d(|s| s.mean))),
+                ci_low_crossings: real(zero_crossings(&x, &d(|s| s.ci_low))),
+                ci_high_crossings: real(zero_crossings(&x, &d(|s| s.ci_high))),
             });
         } else if has_baseline && sweep.parameters.len() == 2 {
             for &first in &sweep.parameters[0].values {
@@ -995,6 +1018,15 @@ impl Analysis {
             break_even_curve,
         }
     }
+}
+
+/// The value the baseline gives a one-parameter sweep's parameter, if it
+/// sets it.
+fn baseline_value(sweep: &Sweep) -> Option<f64> {
+    let value = sweep.baseline.get(&sweep.parameters.first()?.path)?;
+    value
+        .as_float()
+        .or_else(|| value.as_integer().map(|i| i as f64))
 }
 
 /// Zero crossings of `y(x)` by linear interpolation between neighbours.

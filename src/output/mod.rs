@@ -19,6 +19,7 @@
 //! **Invariant:** the library never prints; errors are returned as
 //! [`OutputError`] for the caller to report.
 
+pub mod best;
 pub mod comparison;
 pub mod csv;
 pub mod json;

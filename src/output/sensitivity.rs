@@ -11,7 +11,6 @@
 //! * `sensitivity.json`: method, output, evaluations, the output's mean
 //!   and variance, the replication noise and its share, the ranking.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use serde::Serialize;
@@ -19,7 +18,7 @@ use serde::Serialize;
 use crate::experiment::sensitivity::{Analysis, Indices, Study};
 use crate::experiment::sweep::PointResult;
 
-use super::sweep::{parse_row, write_synced, POINTS_FILE};
+use super::sweep::{write_synced, POINTS_FILE};
 use super::OutputError;
 
 /// First-order and total indices (or Morris measures), one row per parameter.
@@ -45,7 +44,9 @@ fn indices_csv(a: &Analysis) -> String {
         let values: Vec<f64> = match &a.indices {
             Indices::Sobol(ix) => {
                 let (s1, st) = (ix.s1[j], ix.st[j]);
-                vec![s1.value, s1.ci_low, s1.ci_high, st.value, st.ci_low, st.ci_high]
+                vec![
+                    s1.value, s1.ci_low, s1.ci_high, st.value, st.ci_low, st.ci_high,
+                ]
             }
             Indices::Morris(m) => {
                 let m = m[j];
@@ -111,28 +112,7 @@ struct Summary<'a> {
 
 /// Reads the evaluated samples of a finished study back, in point-id order.
 pub fn read_points(dir: &Path, study: &Study) -> Result<Vec<PointResult>, OutputError> {
-    let path = dir.join(POINTS_FILE);
-    let io = |source| OutputError::Io {
-        path: path.clone(),
-        source,
-    };
-    let reader = BufReader::new(std::fs::File::open(&path).map_err(io)?);
-    let mut rows = Vec::new();
-    for line in reader.lines().skip(1) {
-        let line = line.map_err(io)?;
-        let row = parse_row(
-            &line,
-            study.sweep.parameters.len(),
-            1,
-            !study.sweep.baseline.is_empty(),
-        )
-        .ok_or_else(|| OutputError::Sweep {
-            path: path.clone(),
-            message: "holds a malformed row".into(),
-        })?;
-        rows.push(row);
-    }
-    Ok(rows)
+    super::best::read_rows(&dir.join(POINTS_FILE), &study.sweep)
 }
 
 /// Writes the indices and the summary of `analysis` into `dir`.

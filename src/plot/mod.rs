@@ -26,6 +26,7 @@
 //!
 //! **Invariant:** the library never prints; errors are [`PlotError`]s.
 
+mod best;
 mod canvas;
 mod chart;
 mod compare;

@@ -56,32 +56,45 @@ pub fn extend(dir: &Path, story: &mut Story, figures: &mut Vec<Figure>) -> Resul
         ]
     };
     let names = &table.0;
-    let col = |c: &str| table.1.column(c).unwrap_or_else(|| vec![f64::NAN; names.len()]);
+    let col = |c: &str| {
+        table
+            .1
+            .column(c)
+            .unwrap_or_else(|| vec![f64::NAN; names.len()])
+    };
     // Ranked by the total index (Sobol) or mu* (Morris), as the terminal.
     let key = if sobol { col("ST") } else { col("mu_star") };
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by(|&a, &b| key[b].total_cmp(&key[a]).then(a.cmp(&b)));
-    let output = data::text(&summary, "output").unwrap_or("profit").to_string();
+    let output = data::text(&summary, "output")
+        .unwrap_or("profit")
+        .to_string();
     let difference = summary.get("difference").and_then(Value::as_bool) == Some(true);
-    let unit = if output == "profit" { " (EUR a year)" } else { "" };
-    let pairs_of = |key: &str| summary
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|pairs| {
-            pairs
-                .iter()
-                .filter_map(|p| {
-                    let p = p.as_array()?;
-                    Some(format!(
-                        "{} = {}",
-                        style::parameter_short(p.first()?.as_str()?),
-                        p.get(1)?.as_str()?
-                    ))
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
+    let unit = if output == "profit" {
+        " (EUR a year)"
+    } else {
+        ""
+    };
+    let pairs_of = |key: &str| {
+        summary
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|pairs| {
+                pairs
+                    .iter()
+                    .filter_map(|p| {
+                        let p = p.as_array()?;
+                        Some(format!(
+                            "{} = {}",
+                            style::parameter_short(p.first()?.as_str()?),
+                            p.get(1)?.as_str()?
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
     let (baseline, set) = (pairs_of("baseline"), pairs_of("set"));
     let kpi = style::kpi_name(&output).to_lowercase();
     let output_words = if difference && !set.is_empty() {
@@ -98,7 +111,11 @@ pub fn extend(dir: &Path, story: &mut Story, figures: &mut Vec<Figure>) -> Resul
     story.heading = format!("What drives {output_words}?");
     story.question = format!(
         "Which of {} drive {output_words}, and how much of its variance does each explain?",
-        names.iter().map(|n| style::parameter_short(n)).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|n| style::parameter_short(n))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if let Some(t) = top {
         let v = key[t];
@@ -122,7 +139,11 @@ pub fn extend(dir: &Path, story: &mut Story, figures: &mut Vec<Figure>) -> Resul
         0,
         format!(
             "Ranking ({method}, most important first): {}.",
-            order.iter().map(|&j| short(j)).collect::<Vec<_>>().join(", ")
+            order
+                .iter()
+                .map(|&j| short(j))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     );
     if let Some(n) = noise {
@@ -170,7 +191,15 @@ pub fn extend(dir: &Path, story: &mut Story, figures: &mut Vec<Figure>) -> Resul
         rows,
         collapsed: false,
     };
-    let figure = bars(names, &order, &measures, &col, method, &output_words, !sobol)?;
+    let figure = bars(
+        names,
+        &order,
+        &measures,
+        &col,
+        method,
+        &output_words,
+        !sobol,
+    )?;
     story.sections_title = "Sensitivity".into();
     story.sections.insert(
         0,
@@ -231,7 +260,9 @@ fn bars(
     let span = (y1 - y0).max(f64::MIN_POSITIVE);
     let (y0, y1) = (y0.min(0.0) - 0.04 * span, y1 + 0.08 * span);
     let title = format!("{method} sensitivity of {output_words}");
-    let subtitle = "Parameters from most to least important; the black whiskers are bootstrap 95% intervals.".to_string();
+    let subtitle =
+        "Parameters from most to least important; the black whiskers are bootstrap 95% intervals."
+            .to_string();
     let legend = vec![
         Legend::new(measures[0].label, BLUE, Mark::Box),
         Legend::new(measures[1].label, VERMILLION, Mark::Box),

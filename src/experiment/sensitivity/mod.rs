@@ -169,7 +169,11 @@ impl Study {
             err(
                 file,
                 "base",
-                format!("cannot use base config `{}`: {}", base_path.display(), e.message),
+                format!(
+                    "cannot use base config `{}`: {}",
+                    base_path.display(),
+                    e.message
+                ),
             )
         })?;
         let mut base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
@@ -195,7 +199,11 @@ impl Study {
             ));
         }
         if let Some(seed) = raw.seed.filter(|s| *s > i64::MAX as u64) {
-            return Err(err(file, "seed", format!("expected {SEED_RANGE}, found {seed}")));
+            return Err(err(
+                file,
+                "seed",
+                format!("expected {SEED_RANGE}, found {seed}"),
+            ));
         }
         let bootstrap = raw.bootstrap.unwrap_or(1000);
         if bootstrap > MAX_BOOTSTRAP {
@@ -233,7 +241,11 @@ impl Study {
                     return Err(unused("levels", "sobol"));
                 }
                 let samples = raw.samples.ok_or_else(|| {
-                    err(file, "samples", format!("method = \"sobol\" needs `samples`: {SAMPLES_RANGE}"))
+                    err(
+                        file,
+                        "samples",
+                        format!("method = \"sobol\" needs `samples`: {SAMPLES_RANGE}"),
+                    )
                 })?;
                 if !(2..=sobol::MAX_SAMPLES).contains(&samples) {
                     return Err(err(
@@ -246,7 +258,10 @@ impl Study {
                     return Err(err(
                         file,
                         "parameters",
-                        format!("{k} parameters; method = \"sobol\" takes at most {}", sobol::MAX_PARAMETERS),
+                        format!(
+                            "{k} parameters; method = \"sobol\" takes at most {}",
+                            sobol::MAX_PARAMETERS
+                        ),
                     ));
                 }
                 Method::Sobol {
@@ -255,7 +270,10 @@ impl Study {
                 }
             }
             "morris" => {
-                for (key, set) in [("samples", raw.samples.is_some()), ("second_order", raw.second_order.is_some())] {
+                for (key, set) in [
+                    ("samples", raw.samples.is_some()),
+                    ("second_order", raw.second_order.is_some()),
+                ] {
                     if set {
                         return Err(unused(key, "morris"));
                     }
@@ -291,7 +309,10 @@ impl Study {
                 return Err(err(
                     file,
                     "method",
-                    format!("expected `sobol` or `morris`, found `{}`", input::quote(other)),
+                    format!(
+                        "expected `sobol` or `morris`, found `{}`",
+                        input::quote(other)
+                    ),
                 ))
             }
         };
@@ -343,13 +364,19 @@ impl Study {
                 return Err(err(
                     file,
                     &format!("{key}.to"),
-                    format!("expected `from` < `to`, found from = {} and to = {}", r.from, r.to),
+                    format!(
+                        "expected `from` < `to`, found from = {} and to = {}",
+                        r.from, r.to
+                    ),
                 ));
             }
             for (end, v) in [("from", r.from), ("to", r.to)] {
                 let mut probe = base.clone();
                 probe
-                    .set(path, toml::Value::Float(if integer { v.round() } else { v }))
+                    .set(
+                        path,
+                        toml::Value::Float(if integer { v.round() } else { v }),
+                    )
                     .map_err(|e| err(file, &format!("{key}.{end}"), e.message))?;
             }
             parameters.push(Parameter {
@@ -424,7 +451,11 @@ impl Study {
 
     /// The parameters' dotted paths.
     pub fn names(&self) -> Vec<String> {
-        self.sweep.parameters.iter().map(|p| p.path.clone()).collect()
+        self.sweep
+            .parameters
+            .iter()
+            .map(|p| p.path.clone())
+            .collect()
     }
 
     /// Analyses the evaluated samples, given in point-id order.
@@ -450,9 +481,13 @@ impl Study {
             f64::NAN
         };
         let indices = match self.method {
-            Method::Sobol { second_order, .. } => {
-                Indices::Sobol(sobol::analyse(&y, k, second_order, self.bootstrap, self.sweep.seed))
-            }
+            Method::Sobol { second_order, .. } => Indices::Sobol(sobol::analyse(
+                &y,
+                k,
+                second_order,
+                self.bootstrap,
+                self.sweep.seed,
+            )),
             Method::Morris { .. } => Indices::Morris(morris::analyse(
                 &self.unit_rows,
                 &y,

@@ -89,7 +89,12 @@ pub struct Indices {
 }
 
 /// Point estimates from the blocks `picks` (indices of base samples).
-fn point(y: &[f64], k: usize, second_order: bool, picks: &[usize]) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64) {
+fn point(
+    y: &[f64],
+    k: usize,
+    second_order: bool,
+    picks: &[usize],
+) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64) {
     let w = block(k, second_order);
     let m = picks.len() as f64;
     let a = |i: usize| y[i * w];
@@ -107,7 +112,12 @@ fn point(y: &[f64], k: usize, second_order: bool, picks: &[usize]) -> (Vec<f64>,
         .collect();
     let st: Vec<f64> = (0..k)
         .map(|j| {
-            picks.iter().map(|&i| (a(i) - ab(i, j)).powi(2)).sum::<f64>() / (2.0 * m) / variance
+            picks
+                .iter()
+                .map(|&i| (a(i) - ab(i, j)).powi(2))
+                .sum::<f64>()
+                / (2.0 * m)
+                / variance
         })
         .collect();
     let mut s2 = Vec::new();
@@ -220,8 +230,18 @@ mod tests {
         let ix = analyse(&y, 3, true, 500, 1);
         println!("Ishigami, N = 4096: {ix:?}");
         for j in 0..3 {
-            assert!(inside(&ix.s1[j], s1[j]), "S1_{j}: {:?} vs {}", ix.s1[j], s1[j]);
-            assert!(inside(&ix.st[j], st[j]), "ST_{j}: {:?} vs {}", ix.st[j], st[j]);
+            assert!(
+                inside(&ix.s1[j], s1[j]),
+                "S1_{j}: {:?} vs {}",
+                ix.s1[j],
+                s1[j]
+            );
+            assert!(
+                inside(&ix.st[j], st[j]),
+                "ST_{j}: {:?} vs {}",
+                ix.st[j],
+                st[j]
+            );
         }
         // The only interaction is x1-x3: S2_13 = ST_1 - S1_1 = 0.2437.
         let s2: Vec<f64> = [0.0, 0.2437, 0.0].to_vec();
