@@ -9,6 +9,7 @@ mod calibrate;
 mod check;
 mod common;
 mod compare;
+mod discover;
 mod init;
 mod plot;
 mod progress;
@@ -111,6 +112,15 @@ pub enum Command {
     ///
     /// Example: effectchain sensitivity configs/sensitivity/latitude-payoff-sobol.toml
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Scenario discovery (PRIM) on a finished sweep or sensitivity folder.
+    ///
+    /// Finds the box of the parameter space where a condition on an
+    /// output holds (by default: the profit difference to the baseline is
+    /// negative, where the policy does not pay), with its coverage and
+    /// density, by peeling and pasting (Friedman & Fisher 1999).
+    ///
+    /// Example: effectchain discover output/latitude-payoff-sobol
+    Discover(discover::DiscoverArgs),
     /// Draw the plots and the report of an output folder.
     ///
     /// Reads the results in OUTPUT_DIR (a run, comparison, sweep or
@@ -256,6 +266,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Sweep(args) => sweep::execute(&args),
         Command::Merge(args) => sweep::merge(&args),
         Command::Sensitivity(args) => sensitivity::execute(&args),
+        Command::Discover(args) => discover::execute(&args),
         Command::Plot(args) => plot::execute(&args),
         Command::Check(args) => check::execute(&args),
         Command::Validate(args) => validate::execute(&args),

@@ -8,6 +8,7 @@
 pub mod best;
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;

@@ -109,9 +109,20 @@ pub fn t_upper_quantile(p: f64, df: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// `P(X >= k)` for `X ~ Binomial(n, p)`: `I_p(k, n - k + 1)`.
+pub fn binomial_upper_tail(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        1.0
+    } else if k > n {
+        0.0
+    } else {
+        incomplete_beta(p, k as f64, (n - k + 1) as f64)
+    }
+}
+
 /// The regularised incomplete beta function `I_x(a, b)` (continued
 /// fraction, modified Lentz; Press et al., Numerical Recipes, 6.4).
-fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
+pub fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
@@ -187,6 +198,9 @@ mod tests {
             let two = 0.5 - t / (2.0 * (2.0 + t * t).sqrt());
             assert!((t_sf(t, 2.0) - two).abs() < 1e-12, "{t}");
         }
+        // Binomial tails: P(X >= 1) = 1 - (1 - p)^n, P(X >= n) = p^n.
+        assert!((binomial_upper_tail(1, 10, 0.3) - (1.0 - 0.7f64.powi(10))).abs() < 1e-12);
+        assert!((binomial_upper_tail(10, 10, 0.3) - 0.3f64.powi(10)).abs() < 1e-12);
         // And the quantile inverts it.
         let q = t_upper_quantile(0.025, 2.0);
         assert!((t_sf(q, 2.0) - 0.025).abs() < 1e-12);

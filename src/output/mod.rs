@@ -22,6 +22,7 @@
 pub mod best;
 pub mod comparison;
 pub mod csv;
+pub mod discover;
 pub mod json;
 pub mod owner;
 pub mod sensitivity;

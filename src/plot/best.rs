@@ -34,7 +34,11 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
     let params: Vec<String> = best
         .get("parameters")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let tied: Vec<&Value> = best
         .get("tied")
@@ -46,7 +50,10 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
     };
     let mean = |v: &Value| data::num(v, "mean").unwrap_or(f64::NAN);
     let lo = tied.iter().map(|v| mean(v)).fold(f64::INFINITY, f64::min);
-    let hi = tied.iter().map(|v| mean(v)).fold(f64::NEG_INFINITY, f64::max);
+    let hi = tied
+        .iter()
+        .map(|v| mean(v))
+        .fold(f64::NEG_INFINITY, f64::max);
     let worse = best.get("worse").and_then(Value::as_u64).unwrap_or(0);
     let sentence = if tied.len() <= 1 {
         format!(
