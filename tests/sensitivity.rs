@@ -181,3 +181,51 @@ fn the_shipped_studies_load() {
     }
     assert!(n >= 2);
 }
+
+#[test]
+fn discover_and_best_run_on_finished_folders() {
+    let (_dir, root, file) = workspace(SOBOL);
+    let a = root.join("a");
+    assert!(run(&file, &a, &["--no-plots"]).status.success());
+    let found = effectchain().arg("discover").arg(&a).output().unwrap();
+    assert!(found.status.success(), "{}", String::from_utf8_lossy(&found.stderr));
+    let text = stdout(&found);
+    assert!(text.contains("PRIM"), "{text}");
+    let boxed: serde_json::Value =
+        serde_json::from_slice(&read(&a.join("prim-box.json"))).unwrap();
+    assert_eq!(boxed["condition"], "profit_diff_mean < 0");
+    let trajectory = String::from_utf8(read(&a.join("prim-trajectory.csv"))).unwrap();
+    assert!(trajectory.starts_with("step,coverage,density,mass,restricted\n0,"));
+    let bad = effectchain()
+        .arg("discover")
+        .arg(&a)
+        .args(["--condition", "nonsense_mean < 0"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&bad, 2, &["nonsense_mean", "not a column"]);
+
+    // A policy sweep against a baseline names its best point and its ties.
+    let sweep = root.join("sweep.toml");
+    fs::write(
+        &sweep,
+        "base = \"base.toml\"\nreplications = 3\nkpis = [\"profit\"]\n\
+         [parameters.\"policy.latitude\"]\nvalues = [0.2, 0.5, 0.8]\n\
+         [baseline]\n\"policy.latitude\" = 0.2\n",
+    )
+    .unwrap();
+    let out = root.join("s");
+    let swept = effectchain()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("-o")
+        .arg(&out)
+        .args(["-q", "--no-plots"])
+        .output()
+        .unwrap();
+    assert!(swept.status.success(), "{}", String::from_utf8_lossy(&swept.stderr));
+    assert!(stdout(&swept).contains("Best: policy.latitude"), "{}", stdout(&swept));
+    let best: serde_json::Value = serde_json::from_slice(&read(&out.join("best.json"))).unwrap();
+    let tied = best["tied"].as_array().unwrap();
+    assert_eq!(tied[0], best["best"]);
+    assert_eq!(tied.len() as u64 + best["worse"].as_u64().unwrap(), 3);
+}
