@@ -188,11 +188,14 @@ fn discover_and_best_run_on_finished_folders() {
     let a = root.join("a");
     assert!(run(&file, &a, &["--no-plots"]).status.success());
     let found = effectchain().arg("discover").arg(&a).output().unwrap();
-    assert!(found.status.success(), "{}", String::from_utf8_lossy(&found.stderr));
+    assert!(
+        found.status.success(),
+        "{}",
+        String::from_utf8_lossy(&found.stderr)
+    );
     let text = stdout(&found);
     assert!(text.contains("PRIM"), "{text}");
-    let boxed: serde_json::Value =
-        serde_json::from_slice(&read(&a.join("prim-box.json"))).unwrap();
+    let boxed: serde_json::Value = serde_json::from_slice(&read(&a.join("prim-box.json"))).unwrap();
     assert_eq!(boxed["condition"], "profit_diff_mean < 0");
     let trajectory = String::from_utf8(read(&a.join("prim-trajectory.csv"))).unwrap();
     assert!(trajectory.starts_with("step,coverage,density,mass,restricted\n0,"));
@@ -222,8 +225,16 @@ fn discover_and_best_run_on_finished_folders() {
         .args(["-q", "--no-plots"])
         .output()
         .unwrap();
-    assert!(swept.status.success(), "{}", String::from_utf8_lossy(&swept.stderr));
-    assert!(stdout(&swept).contains("Best: policy.latitude"), "{}", stdout(&swept));
+    assert!(
+        swept.status.success(),
+        "{}",
+        String::from_utf8_lossy(&swept.stderr)
+    );
+    assert!(
+        stdout(&swept).contains("Best: policy.latitude"),
+        "{}",
+        stdout(&swept)
+    );
     let best: serde_json::Value = serde_json::from_slice(&read(&out.join("best.json"))).unwrap();
     let tied = best["tied"].as_array().unwrap();
     assert_eq!(tied[0], best["best"]);

@@ -162,9 +162,9 @@ mod tests {
             for (i, b) in b1.iter_mut().enumerate() {
                 *b = if i < 10 { 20.0 } else { rng.normal() };
             }
-            for i in 0..20 {
-                for j in i + 1..20 {
-                    b2[i][j] = if j < 6 { -15.0 } else { rng.normal() };
+            for (i, row) in b2.iter_mut().enumerate() {
+                for (j, b) in row.iter_mut().enumerate().skip(i + 1) {
+                    *b = if j < 6 { -15.0 } else { rng.normal() };
                 }
             }
             MorrisFunction { b1, b2 }

@@ -262,8 +262,8 @@ mod tests {
             .map(|r| r.iter().zip(&c).map(|(u, c)| u * c).sum())
             .collect();
         let ix = analyse(&y, 4, false, 500, 9);
-        for j in 0..4 {
-            let share = c[j] * c[j] / total;
+        for (j, cj) in c.iter().enumerate() {
+            let share = cj * cj / total;
             assert!(inside(&ix.s1[j], share), "S1_{j} {:?} vs {share}", ix.s1[j]);
             assert!(inside(&ix.st[j], share), "ST_{j} {:?} vs {share}", ix.st[j]);
         }
