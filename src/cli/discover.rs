@@ -16,31 +16,45 @@ use super::CliError;
 /// Arguments of `effectchain discover`.
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
-    /// A finished sweep or sensitivity folder (its points.csv).
+    /// A finished sweep or sensitivity folder.
+    ///
+    /// Its points.csv is read: the parameter columns are the dimensions
+    /// of the boxes, the other columns can be named in --condition.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
-    /// The cases of interest: `COLUMN < VALUE` or `COLUMN > VALUE` on a
-    /// column of points.csv [default: `profit_diff_mean < 0` when the
-    /// folder has a baseline].
+    /// The cases of interest, such as "profit_mean < 50000".
+    ///
+    /// `COLUMN < VALUE` or `COLUMN > VALUE` on a column of points.csv
+    /// [default: `profit_diff_mean < 0` when the folder has a baseline:
+    /// where the policy loses money against it].
     #[arg(long, value_name = "CONDITION")]
     pub condition: Option<String>,
 
-    /// The least share of the cases of interest the chosen box must cover.
+    /// The least share of the cases the chosen box must cover.
+    ///
+    /// Of the boxes on the peeling trajectory covering at least this share
+    /// of the cases of interest, the densest is chosen (then pasted).
     #[arg(long, value_name = "SHARE", default_value_t = 0.8)]
     pub min_coverage: f64,
 
-    /// Output folder [default: DIR]: receives prim-trajectory.csv and
-    /// prim-box.json.
+    /// Output folder [default: DIR].
+    ///
+    /// Receives prim-trajectory.csv and prim-box.json; it must be new,
+    /// empty or a folder effectchain wrote.
     #[arg(short, long, value_name = "OUT")]
     pub out: Option<PathBuf>,
 
     /// Print nothing but errors.
+    ///
+    /// The box is still written to prim-box.json.
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Accepted for symmetry with the other commands; discover draws no
-    /// plots yet.
+    /// Do not redraw the folder's report.
+    ///
+    /// By default the plots and report.html of DIR are drawn again, and
+    /// the report then shows the box; `effectchain plot DIR` does it later.
     #[arg(long)]
     pub no_plots: bool,
 }
@@ -152,11 +166,19 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), CliError> {
             describe(&table.names, &condition, d, &out)
         }
     };
+    // The report of the folder shows the box once redrawn; only where
+    // the results are (an -o folder holds no points to plot).
+    let plots = (!args.no_plots && discovery.is_some() && out == args.dir)
+        .then(|| super::plot::render_results(&out));
+    let mut text = text;
+    if let Some(Ok(report)) = &plots {
+        text.push_str(&format!("Report: {}\n", report.display()));
+    }
     drop(lock);
     if !args.quiet {
         super::print_stdout(&text)?;
     }
-    Ok(())
+    plots.transpose().map(|_| ())
 }
 
 /// The box's restrictions in words: `nonroutine_share < 0.18 and ...`.

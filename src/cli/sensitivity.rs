@@ -39,9 +39,11 @@ pub struct SensitivityArgs {
     #[arg(long)]
     pub resume: bool,
 
-    /// Run only shard I of N (1-based), such as 3/16; merge the shard
-    /// folders with `effectchain merge`, then run this command with
-    /// --resume -o MERGED_DIR to compute the indices.
+    /// Run only shard I of N (1-based), such as 3/16.
+    ///
+    /// Shard I takes the samples whose id leaves remainder I-1 when
+    /// divided by N. Merge the shard folders with `effectchain merge`, then
+    /// run this command with --resume -o MERGED_DIR to compute the indices.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
 

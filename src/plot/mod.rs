@@ -31,6 +31,7 @@ mod canvas;
 mod chart;
 mod compare;
 mod data;
+mod discover;
 mod effects;
 mod font;
 mod heatmap;
