@@ -13,6 +13,7 @@ mod msrv;
 mod plot;
 mod properties;
 mod safety;
+mod sensitivity;
 #[cfg(feature = "serve")]
 mod serve;
 mod util;

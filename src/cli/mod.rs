@@ -4,15 +4,18 @@
 //! **Invariant:** only this module (binary-only, declared from `main.rs`)
 //! knows clap and indicatif and writes to the terminal.
 
+mod best;
 mod calibrate;
 mod check;
 mod common;
 mod compare;
 mod completions;
+mod discover;
 mod init;
 mod plot;
 mod progress;
 mod run;
+mod sensitivity;
 #[cfg(feature = "serve")]
 mod serve;
 mod sweep;
@@ -107,6 +110,25 @@ pub enum Command {
     ///
     /// Example: effectchain merge output/my-sweep --sweep my-sweep.toml
     Merge(sweep::MergeArgs),
+    /// Global sensitivity: which uncertain parameters drive an output.
+    ///
+    /// Morris elementary effects (mu*, sigma) for screening, or Sobol'
+    /// first-order and total indices (Saltelli sampling, Jansen and
+    /// Saltelli 2010 estimators), with bootstrap 95% intervals and the
+    /// share of replication noise. The samples stream to points.csv and
+    /// resume and shard like a sweep's points.
+    ///
+    /// Example: effectchain sensitivity configs/sensitivity/latitude-payoff-sobol.toml
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// Scenario discovery (PRIM) on a finished sweep or sensitivity folder.
+    ///
+    /// Finds the box of the parameter space where a condition on an
+    /// output holds (by default: the profit difference to the baseline is
+    /// negative, where the policy does not pay), with its coverage and
+    /// density, by peeling and pasting (Friedman & Fisher 1999).
+    ///
+    /// Example: effectchain discover output/latitude-payoff-sobol
+    Discover(discover::DiscoverArgs),
     /// Draw the plots and the report of an output folder.
     ///
     /// Reads the results in OUTPUT_DIR (a run, comparison, sweep or
@@ -304,6 +326,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::execute(&args),
         Command::Sweep(args) => sweep::execute(&args),
         Command::Merge(args) => sweep::merge(&args),
+        Command::Sensitivity(args) => sensitivity::execute(&args),
+        Command::Discover(args) => discover::execute(&args),
         Command::Plot(args) => plot::execute(&args),
         Command::Check(args) => check::execute(&args),
         #[cfg(feature = "serve")]

@@ -268,6 +268,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         if let Ok(Some(analysis)) = files::analyse_file(&out.join(files::POINTS_FILE), &sweep) {
             report.push_str(&describe(&analysis));
         }
+        report.push_str(&pool.install(|| super::best::report(&sweep, &out))?);
     }
     report.push_str(&format!("\nOutput: {}\n", out.display()));
     // Shards are plotted once merged; the results are safe on disk either way.
@@ -312,6 +313,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         if let Ok(Some(analysis)) = files::analyse_file(&out.join(files::POINTS_FILE), sweep) {
             report.push_str(&describe(&analysis));
         }
+        report.push_str(&super::best::report(sweep, &out)?);
     }
     report.push_str(&format!("\nOutput: {}\n", out.display()));
     let plots = (!args.no_plots).then(|| super::plot::render_results(&out));

@@ -6,8 +6,11 @@
 //! reduction runs sequentially in that order. The thread count therefore
 //! changes only how long a run takes.
 
+pub mod best;
 pub mod check;
 pub mod compare;
+pub mod discover;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod switch;

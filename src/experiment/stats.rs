@@ -141,6 +141,106 @@ pub fn t_975(df: usize) -> f64 {
     }
 }
 
+/// The upper tail `P(T > t)` of Student's t with `df` degrees of freedom,
+/// through the regularised incomplete beta function
+/// (`P(|T| > t) = I_{df/(df+t^2)}(df/2, 1/2)`).
+pub fn t_sf(t: f64, df: f64) -> f64 {
+    if t.is_nan() {
+        return f64::NAN;
+    }
+    let x = df / (df + t * t);
+    let tail = 0.5 * incomplete_beta(x, df / 2.0, 0.5);
+    if t >= 0.0 {
+        tail
+    } else {
+        1.0 - tail
+    }
+}
+
+/// The `t` with `P(T > t) = p` (0 < p < 1/2), by bisection on [`t_sf`].
+pub fn t_upper_quantile(p: f64, df: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0, 1.0);
+    while t_sf(hi, df) > p {
+        hi *= 2.0;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if t_sf(mid, df) > p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// `P(X >= k)` for `X ~ Binomial(n, p)`: `I_p(k, n - k + 1)`.
+pub fn binomial_upper_tail(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        1.0
+    } else if k > n {
+        0.0
+    } else {
+        incomplete_beta(p, k as f64, (n - k + 1) as f64)
+    }
+}
+
+/// The regularised incomplete beta function `I_x(a, b)` (continued
+/// fraction, modified Lentz; Press et al., Numerical Recipes, 6.4).
+pub fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let ln_front =
+        libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let front = ln_front.exp();
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the
+    // symmetry I_x(a, b) = 1 - I_{1-x}(b, a) otherwise.
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(x, a, b) / a
+    } else {
+        1.0 - front * beta_fraction(1.0 - x, b, a) / b
+    }
+}
+
+fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
+    const TINY: f64 = 1e-300;
+    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
+    let mut c = 1.0;
+    let mut d = 1.0 - qab * x / qap;
+    if d.abs() < TINY {
+        d = TINY;
+    }
+    d = 1.0 / d;
+    let mut h = d;
+    for m in 1..10_000 {
+        let m = f64::from(m);
+        let m2 = 2.0 * m;
+        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1.0 + aa * d;
+        d = if d.abs() < TINY { TINY } else { d };
+        c = 1.0 + aa / c;
+        c = if c.abs() < TINY { TINY } else { c };
+        d = 1.0 / d;
+        h *= d * c;
+        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1.0 + aa * d;
+        d = if d.abs() < TINY { TINY } else { d };
+        c = 1.0 + aa / c;
+        c = if c.abs() < TINY { TINY } else { c };
+        d = 1.0 / d;
+        let del = d * c;
+        h *= del;
+        if (del - 1.0).abs() < 1e-15 {
+            break;
+        }
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +288,24 @@ mod tests {
         one.push(2.0);
         assert_eq!(one.stats(), Stats::of(&[2.0]));
         assert!(Running::default().stats().mean.is_nan());
+    }
+
+    #[test]
+    fn t_tails_match_the_closed_forms() {
+        // df = 1 is Cauchy: P(T > t) = 1/2 - atan(t)/pi; df = 2:
+        // P(T > t) = 1/2 - t / (2 sqrt(2 + t^2)).
+        for t in [-3.0, -0.5, 0.0, 0.3, 1.0, 4.0, 30.0] {
+            let cauchy = 0.5 - f64::atan(t) / std::f64::consts::PI;
+            assert!((t_sf(t, 1.0) - cauchy).abs() < 1e-12, "{t}");
+            let two = 0.5 - t / (2.0 * (2.0 + t * t).sqrt());
+            assert!((t_sf(t, 2.0) - two).abs() < 1e-12, "{t}");
+        }
+        // Binomial tails: P(X >= 1) = 1 - (1 - p)^n, P(X >= n) = p^n.
+        assert!((binomial_upper_tail(1, 10, 0.3) - (1.0 - 0.7f64.powi(10))).abs() < 1e-12);
+        assert!((binomial_upper_tail(10, 10, 0.3) - 0.3f64.powi(10)).abs() < 1e-12);
+        // And the quantile inverts it.
+        let q = t_upper_quantile(0.025, 2.0);
+        assert!((t_sf(q, 2.0) - 0.025).abs() < 1e-12);
     }
 
     #[test]

@@ -138,6 +138,17 @@ pub struct Sweep {
     lhs: Option<Vec<Vec<u32>>>,
 }
 
+/// What another experiment that lays out a sweep ([`Sweep::of_rows`]) was
+/// made from, recorded in the manifests as a sweep file's are.
+#[derive(Debug, Clone)]
+pub struct SweepSource {
+    /// The experiment file's text.
+    pub text: String,
+    /// The base config's path as that file names it, and its text.
+    pub base_file: PathBuf,
+    pub base_text: String,
+}
+
 fn err(file: &Path, key: Option<String>, message: String) -> ConfigError {
     ConfigError {
         origin: file.display().to_string(),
@@ -148,7 +159,7 @@ fn err(file: &Path, key: Option<String>, message: String) -> ConfigError {
 }
 
 /// Keys a sweep sets itself, which its points may not vary.
-const CONTROLLED: [&str; 2] = ["simulation.seed", "simulation.replications"];
+pub const CONTROLLED: [&str; 2] = ["simulation.seed", "simulation.replications"];
 
 /// Config keys that decide a run's memory.
 const MEMORY_KEYS: [&str; 5] = [
@@ -614,6 +625,54 @@ impl Sweep {
                     .map_err(|e| err(file, Some(format!("points[{i}]")), e.to_string()))?;
             }
         }
+        Ok(sweep)
+    }
+
+    /// A list-design sweep over `rows` that another experiment laid out
+    /// (the samples of a sensitivity analysis), so that they run, stream,
+    /// shard and resume as any sweep's points do. `file` and `fingerprint`
+    /// are that experiment's; every row is checked as a config (and for
+    /// memory) before anything runs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn of_rows(
+        file: &Path,
+        base: Config,
+        replications: u32,
+        seed: u64,
+        parameters: Vec<Parameter>,
+        rows: Vec<Vec<f64>>,
+        kpis: Vec<String>,
+        baseline: BTreeMap<String, toml::Value>,
+        fingerprint: String,
+        source: SweepSource,
+    ) -> Result<Sweep, ConfigError> {
+        check_point_count(file, rows.len() as u64)?;
+        let mut sweep = Sweep {
+            file: file.to_path_buf(),
+            base,
+            replications,
+            seed,
+            design: Design::List(rows),
+            parameters,
+            kpis,
+            baseline,
+            fingerprint,
+            base_fingerprint: String::new(),
+            text: source.text,
+            base_file: source.base_file,
+            base_text: source.base_text,
+            lhs: None,
+        };
+        let (_, base_canonical) = sweep.canonical();
+        sweep.base_fingerprint = format!("{:016x}", fnv1a(base_canonical.as_bytes()));
+        if let Design::List(rows) = &sweep.design {
+            for (i, row) in rows.iter().enumerate() {
+                sweep
+                    .configs(row)
+                    .map_err(|e| err(file, None, format!("sample {i}: {e}")))?;
+            }
+        }
+        sweep.check_memory(file)?;
         Ok(sweep)
     }
 
@@ -1088,10 +1147,33 @@ impl Analysis {
                     .map(|r| f(&r.differences.as_ref().expect("baseline")[profit]))
                     .collect()
             };
+            // When the baseline sets the swept parameter to x_b, the mean
+            // difference is zero there by construction, so a sign change
+            // between x_b's neighbours is the baseline itself, not a
+            // break-even: crossings inside that bracket (of the mean and of
+            // its band, pinned to zero there too) are dropped.
+            let at_baseline = baseline_value(sweep).map(|xb| {
+                let below = x
+                    .iter()
+                    .copied()
+                    .filter(|v| *v < xb)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let above = x
+                    .iter()
+                    .copied()
+                    .filter(|v| *v > xb)
+                    .fold(f64::INFINITY, f64::min);
+                (below, above)
+            });
+            let real = |c: Vec<f64>| -> Vec<f64> {
+                c.into_iter()
+                    .filter(|c| !matches!(at_baseline, Some((lo, hi)) if lo < *c && *c < hi))
+                    .collect()
+            };
             break_even = Some(BreakEven {
-                crossings: zero_crossings(&x, &d(|s| s.mean)),
-                ci_low_crossings: zero_crossings(&x, &d(|s| s.ci_low)),
-                ci_high_crossings: zero_crossings(&x, &d(|s| s.ci_high)),
+                crossings: real(zero_crossings(&x, &d(|s| s.mean))),
+                ci_low_crossings: real(zero_crossings(&x, &d(|s| s.ci_low))),
+                ci_high_crossings: real(zero_crossings(&x, &d(|s| s.ci_high))),
             });
         } else if has_baseline && sweep.parameters.len() == 2 {
             for &first in &sweep.parameters[0].values {
@@ -1120,6 +1202,15 @@ impl Analysis {
             break_even_curve,
         }
     }
+}
+
+/// The value the baseline gives a one-parameter sweep's parameter, if it
+/// sets it.
+fn baseline_value(sweep: &Sweep) -> Option<f64> {
+    let value = sweep.baseline.get(&sweep.parameters.first()?.path)?;
+    value
+        .as_float()
+        .or_else(|| value.as_integer().map(|i| i as f64))
 }
 
 /// Zero crossings of `y(x)` by linear interpolation between neighbours.

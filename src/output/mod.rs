@@ -19,10 +19,13 @@
 //! **Invariant:** the library never prints; errors are returned as
 //! [`OutputError`] for the caller to report.
 
+pub mod best;
 pub mod comparison;
 pub mod csv;
+pub mod discover;
 pub mod json;
 pub mod owner;
+pub mod sensitivity;
 pub mod sweep;
 pub mod validation;
 

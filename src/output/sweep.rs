@@ -296,7 +296,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 }
 
 /// Writes `bytes` to `path` through a synced temporary file and a rename.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
     let temp = path.with_file_name(name);

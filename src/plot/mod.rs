@@ -26,16 +26,19 @@
 //!
 //! **Invariant:** the library never prints; errors are [`PlotError`]s.
 
+mod best;
 mod canvas;
 mod chart;
 mod compare;
 mod data;
+mod discover;
 mod effects;
 mod font;
 mod heatmap;
 mod raster;
 mod report;
 mod run;
+mod sensitivity;
 mod series;
 mod style;
 mod svg;

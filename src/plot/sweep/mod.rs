@@ -159,7 +159,12 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
         2 if grid(&s).is_some() => two_parameters(&s)?,
         _ => main_effects(&s)?,
     };
-    let story = story::story(dir, &s);
+    let mut story = story::story(dir, &s);
+    let mut figures = figures;
+    super::best::extend(dir, &mut story)?;
+    super::discover::extend(dir, &mut story)?;
+    // A sensitivity study's folder is a sweep folder with its indices.
+    super::sensitivity::extend(dir, &mut story, &mut figures)?;
     Ok((story, figures))
 }
 
