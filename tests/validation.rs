@@ -100,8 +100,7 @@ fn de_matos_recovery_paradox() {
 #[test]
 fn harter_business_unit_correlations() {
     // Staff and customer satisfaction are linked more tightly than in the
-    // field (docs/VALIDATION.md, Known departures); in the full run the
-    // productivity correlation also falls just short of its band.
+    // field (docs/VALIDATION.md, Known departures).
     check_except(
         "harter",
         &["correlation across stores of staff satisfaction with customer satisfaction"],
@@ -110,11 +109,9 @@ fn harter_business_unit_correlations() {
 
 #[test]
 fn busyness_weakens_the_staff_customer_link() {
-    // Not markedly weaker: only the small direct contagion is moderated by
-    // busyness (docs/VALIDATION.md, Known departures). The full run's slope
-    // falls at all four steps; 4 replications cannot resolve steps that
-    // small, so the reduced run lists that criterion too (the full table is
-    // checked by .ci/run against docs/VALIDATION.md).
+    // Not markedly weaker, and not falling at every step: only the small
+    // direct contagion is moderated by busyness (docs/VALIDATION.md, Known
+    // departures).
     check_except(
         "busyness",
         &["slope at the busiest level", "steps of demand"],
@@ -123,12 +120,8 @@ fn busyness_weakens_the_staff_customer_link() {
 
 #[test]
 fn ton_huckman_process_conformance() {
-    // Turnover hurts, and less at high conformance, but not markedly less:
-    // see docs/VALIDATION.md, Known departures.
-    check_except(
-        "ton_huckman",
-        &["damage at conformance 0.8 / damage at conformance 0"],
-    );
+    // Passes near the edge of its band (docs/VALIDATION.md).
+    check("ton_huckman");
 }
 
 #[test]
