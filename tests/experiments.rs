@@ -385,7 +385,7 @@ fn manifests_describe_the_sweep_and_ignore_its_paths() {
     assert!(sweep(&file, &out, &[]).status.success());
     let m: serde_json::Value = serde_json::from_slice(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(m["tool"], "effectchain");
-    assert!(m["rng"].as_str().unwrap().contains("ChaCha8"));
+    assert!(m["rng"].as_str().unwrap().contains("xoshiro256++"));
     assert_eq!(m["command_line"][1], "sweep");
     assert_eq!(m["sweep_text"], String::from_utf8(read(&file)).unwrap());
     assert_eq!(m["base_config"], "base.toml");
