@@ -40,7 +40,7 @@ mod report;
 mod run;
 mod sensitivity;
 mod series;
-mod style;
+pub(crate) mod style;
 mod svg;
 mod sweep;
 mod validation;

@@ -319,7 +319,7 @@ pub fn signed_eur(v: f64) -> String {
 }
 
 /// Inserts thousands separators into the integer part of a decimal.
-fn group(text: &str) -> String {
+pub(crate) fn group(text: &str) -> String {
     let (sign, rest) = match text.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", text),

@@ -205,30 +205,18 @@ const KPIS: &[(&str, &str, &str, Scale, usize)] = &[
     ),
 ];
 
-/// `1,234.5` with `decimals` decimals and thousands separators.
+/// `1,234.5` with `decimals` decimals and thousands separators; no minus
+/// sign on a value that rounds to zero.
 pub fn grouped(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "n/a".into();
     }
     let text = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), ""), |(i, f)| (i, f));
-    let mut out = String::new();
     if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
-        out.push('-');
+        crate::plot::style::group(&format!("-{text}"))
+    } else {
+        crate::plot::style::group(&text)
     }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
 }
 
 /// The answer from replication pairs in index order (what `compare`
