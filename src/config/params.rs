@@ -162,8 +162,13 @@ param_section! {
         /// slack for peaks, stock and tills): the capacity C of Oliva &
         /// Sterman, so pressure 1 means exactly as busy as planned.
         productive_share: f64 = 0.7; "fraction"; [0.05, 1.0];
-        /// Known customers at day 0 (the customer base the store starts with).
-        initial_customers: u32 = 6_000; "customers"; [0, 1_000_000];
+        /// Known customers at day 0 (the customer base the store starts
+        /// with); about the settled base of the default store, so the
+        /// burn-in starts near its end.
+        initial_customers: u32 = 10_000; "customers"; [0, 1_000_000];
+        /// Mean time the day-0 customers have already been customers, in
+        /// years; their visits so far (their tenure, M2) follow from it.
+        initial_tenure_years: f64 = 5.0; "years"; [0.0, 100.0];
         /// Relative amplitude of the yearly demand cycle.
         season_amplitude: f64 = 0.15; "fraction"; [0.0, 0.9];
         /// Day of the year on which demand peaks.
@@ -219,7 +224,7 @@ param_section! {
         unpredictability: f64 = 0.4; "0-1 index"; [0.0, 1.0];
         /// Pull of the online competitor: extra defection probability per
         /// visit for a customer with no loyalty.
-        online_pull: f64 = 0.038; "probability/visit"; [0.0, 1.0];
+        online_pull: f64 = 0.039; "probability/visit"; [0.0, 1.0];
         /// How much cheaper the online rival is (seed 003).
         online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
         /// Showrooming: relative loss of purchase probability per unit of
@@ -462,7 +467,7 @@ param_section! {
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
         /// Probability that a failure met technically escalates into verbal
         /// abuse of the employee, for a customer not prone to abuse.
-        escalation_rate: f64 = 0.007; "probability"; [0.0, 1.0];
+        escalation_rate: f64 = 0.0055; "probability"; [0.0, 1.0];
         /// The same for a customer prone to abuse.
         abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Escalation under emotion-first recovery relative to
@@ -539,7 +544,7 @@ param_section! {
         /// Days for exhaustion to move 63% of the way to its target.
         exhaustion_days: f64 = 14.0; "days"; [1.0, 3_650.0];
         /// Yearly quit rate of a rested, neutral employee.
-        quit_rate: f64 = 0.34; "per year"; [0.0, 10.0];
+        quit_rate: f64 = 0.38; "per year"; [0.0, 10.0];
         /// Log-hazard of quitting per unit of exhaustion (exhaustion
         /// predicts actual quitting).
         quit_exhaustion: f64 = 2.5; "log-hazard"; [0.0, 20.0];

@@ -10,8 +10,13 @@ use super::StoreDay;
 
 /// Per-encounter constants derived once a day from the config and state.
 pub(super) struct EncounterConstants {
+    /// Base service time when nobody waits: the last week's T (M8).
     pub base_hours: f64,
+    /// Base service time when a customer is waiting: T, but no more than
+    /// the standard T*, since slack time goes only where nobody waits.
+    pub queued_hours: f64,
     pub time_quality: f64,
+    pub queued_time_quality: f64,
     pub centric: bool,
     pub latitude: f64,
     pub fail_p: f64,
@@ -26,13 +31,20 @@ pub(super) struct EncounterConstants {
 impl EncounterConstants {
     pub(super) fn of(store: &Store) -> EncounterConstants {
         let c = &store.config;
-        let base_hours = store.standard.actual * (1.0 - c.policy.productivity_target);
+        let kept = 1.0 - c.policy.productivity_target;
+        let base_hours = store.standard.actual * kept;
+        let queued_hours = store.standard.actual.min(store.standard.standard) * kept;
+        let time_quality = |hours: f64| {
+            libm::pow(
+                (hours / c.erosion.standard_hours).min(1.0),
+                c.service.time_quality_exponent,
+            )
+        };
         EncounterConstants {
             base_hours,
-            time_quality: libm::pow(
-                (base_hours / c.erosion.standard_hours).min(1.0),
-                c.service.time_quality_exponent,
-            ),
+            queued_hours,
+            time_quality: time_quality(base_hours),
+            queued_time_quality: time_quality(queued_hours),
             centric: c.policy.service_approach == ServiceApproach::CustomerCentric,
             latitude: c.policy.latitude,
             fail_p: (c.service.failure_rate
@@ -91,7 +103,9 @@ impl Store {
         }
     }
 
-    /// One service encounter; returns its duration in hours.
+    /// One service encounter; returns its duration in hours. `queued`:
+    /// another customer is already waiting when it starts.
+    #[allow(clippy::too_many_arguments)]
     #[inline]
     pub(super) fn encounter(
         &mut self,
@@ -99,6 +113,7 @@ impl Store {
         slot: u32,
         employee: usize,
         wait: f64,
+        queued: bool,
         k: &EncounterConstants,
         out: &mut StoreDay,
     ) -> f64 {
@@ -129,7 +144,14 @@ impl Store {
         // Service time: a fixed part plus an exponential part, mean 1 and
         // coefficient of variation time_cv.
         let noise = 1.0 + sv.time_cv * (rng.exp1() - 1.0);
-        let mut duration = k.base_hours * time_factor * noise;
+        // Slack (T > T*, M8) lengthens service only while nobody waits: under
+        // a queue staff work at the standard (Kc & Terwiesch 2009).
+        let (base_hours, time_quality) = if queued {
+            (k.queued_hours, k.queued_time_quality)
+        } else {
+            (k.base_hours, k.time_quality)
+        };
+        let mut duration = base_hours * time_factor * noise;
         // Seed 002: staff short of today's delight target take extra time.
         let delight_effort = self.staff.delighted[employee] < k.delight_target;
         if delight_effort {
@@ -146,7 +168,7 @@ impl Store {
         if k.centric {
             resolve += sv.centric_resolve_gain;
         }
-        resolve = (resolve * k.time_quality * novice).min(1.0);
+        resolve = (resolve * time_quality * novice).min(1.0);
         let resolved = rng.chance(resolve);
 
         // Purchase and basket; showrooming: without loyalty, the online
@@ -178,7 +200,7 @@ impl Store {
         let own_employee = self.customers[i].favourite == employee as u32;
         let mut quality = sv.quality_base
             + sv.quality_resolved * f64::from(u8::from(resolved))
-            + sv.quality_time * k.time_quality * novice
+            + sv.quality_time * time_quality * novice
             + sv.quality_latitude * k.latitude * skill * k.differentiation
             + sv.quality_satisfaction * (satisfaction - 0.5);
         if k.centric {

@@ -1,7 +1,8 @@
 //! M1 Store day, the queue: customers in arrival order take the employee on
-//! the floor who can start soonest within their shift, or leave when the
-//! wait would exceed their patience. Serving past the end of a shift is
-//! overtime.
+//! the floor who can start soonest among those whose shift is running when
+//! they arrive, or leave when the wait would exceed their patience. Staff
+//! serve the customers who came in during their shift, and serving past its
+//! end is overtime.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -39,8 +40,11 @@ impl Ord for Busy {
 }
 
 /// Who on the floor can take the next customer, for arrivals in time order:
-/// the server with the soonest start `max(free_at, arrival)` before the end
-/// of their shift, ties to the first on the list.
+/// the server with the soonest start `max(free_at, arrival)` among those
+/// whose shift has not ended by the arrival, ties to the first on the list.
+/// A customer who came in during a shift is served even if that means
+/// starting after it ends (overtime): a shop serves the customers in it at
+/// a shift change and at closing.
 ///
 /// A floor of a few servers is scanned. A larger one (a large store has a
 /// hundred staff on it, where the scan took a quarter of the run) keeps
@@ -48,8 +52,8 @@ impl Ord for Busy {
 /// *busy* (free later: in the heap), which costs O(log n) an arrival and
 /// chooses the same: an idle server starts at the arrival, before any busy
 /// one, and of idle servers the first bit is the first on the list. A
-/// server whose shift is over is dropped for good, which arrivals in time
-/// order make safe.
+/// server whose shift is over by an arrival is dropped for good, which
+/// arrivals in time order make safe.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Floor {
     /// When each server is free next; at the end of the day, when they
@@ -103,14 +107,14 @@ impl Floor {
     }
 
     /// The server who can start soonest on a customer arriving at
-    /// `arrival` (no earlier than any previous arrival) within their
+    /// `arrival` (no earlier than any previous arrival) during their
     /// shift, or none.
     fn choose(&mut self, arrival: f64) -> Option<Choice> {
         if !self.indexed {
             let (mut best, mut best_start) = (None, f64::INFINITY);
             for (server, (&free, &end)) in self.free_at.iter().zip(&self.ends).enumerate() {
                 let start = free.max(arrival);
-                if start < end && start < best_start {
+                if arrival < end && start < best_start {
                     best_start = start;
                     best = Some(server);
                 }
@@ -142,14 +146,14 @@ impl Floor {
             }
         }
         while let Some(&Reverse(b)) = self.busy.peek() {
-            if b.free_at < self.ends[b.server] {
+            if arrival < self.ends[b.server] {
                 return Some(Choice {
                     server: b.server,
                     start: b.free_at,
                     was_idle: false,
                 });
             }
-            // Free only after the shift ends: never serves again today.
+            // The shift ended before this arrival: never serves again today.
             self.busy.pop();
         }
         None
@@ -212,7 +216,10 @@ impl Store {
                 continue;
             };
             let employee = self.servers[choice.server];
-            let duration = self.encounter(day, slot, employee, wait, &k, out);
+            // Someone is already waiting when this service starts: the
+            // employee works at the standard, not at a quiet week's pace.
+            let queued = self.times.get(idx + 1).is_some_and(|&t| t <= choice.start);
+            let duration = self.encounter(day, slot, employee, wait, queued, &k, out);
             self.floor.serve(choice, choice.start + duration);
             self.staff.busy_hours[employee] += duration;
             out.wait_hours += wait;

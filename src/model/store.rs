@@ -203,6 +203,16 @@ impl Store {
             // same distribution as any interval between visits.
             let mean = self.interval_days(slot, self.loyalty(slot as usize));
             let first = mean * self.customer_rng.exp1();
+            // A base already customers for an exponential time of mean
+            // `initial_tenure_years` (a base retained at r a year has mean
+            // age 1/(1 − r)), with the visits that time holds: the tenure
+            // mix of a settled base rather than one of newcomers, whose
+            // slow ageing would outlast the burn-in's criterion.
+            let age_days = c.store.initial_tenure_years
+                * f64::from(crate::model::DAYS_PER_YEAR)
+                * self.customer_rng.exp1();
+            self.customers[slot as usize].visits =
+                (age_days / mean).round().min(f64::from(u16::MAX)) as u16;
             if first < f64::from(MAX_INTERVAL_DAYS) {
                 self.customers.schedule_at(slot, first as u32);
             } else {

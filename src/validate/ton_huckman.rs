@@ -25,6 +25,11 @@ pub fn config(quit_rate: f64, conformance: f64) -> Config {
     c.workforce.quit_rate = quit_rate;
     c.workforce.process_conformance = conformance;
     c.simulation.days = 364;
+    // One burn-in length for all four arms, so that their measured years
+    // meet the same daily draws (common random numbers); a settle criterion
+    // that stops the arms in different years would pair unrelated days.
+    c.simulation.burn_in_min_years = 4;
+    c.simulation.burn_in_max_years = 4;
     c
 }
 
