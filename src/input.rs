@@ -116,6 +116,9 @@ pub fn parse_toml<T: DeserializeOwned>(
 /// The valid range of a config key in words, from the parameter table:
 /// `a whole number from 1 to 1,000,000 (count)`.
 pub fn config_range(dotted: &str) -> Option<String> {
+    if let Some(words) = crate::config::params::list_element_range(dotted) {
+        return Some(words);
+    }
     Config::default()
         .params()
         .into_iter()

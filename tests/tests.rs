@@ -18,3 +18,4 @@ mod sensitivity;
 mod serve;
 mod util;
 mod validation;
+mod weekday_staff;

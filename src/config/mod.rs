@@ -166,6 +166,44 @@ impl Config {
         Ok(())
     }
 
+    /// `policy.extra_staff_by_weekday`: seven whole numbers in range, none
+    /// on a day the store is closed.
+    fn validate_extra_staff(
+        &self,
+        fail: &dyn Fn(String, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let key = || "policy.extra_staff_by_weekday".to_string();
+        let extra = &self.policy.extra_staff_by_weekday;
+        if extra.len() != 7 {
+            return Err(fail(
+                key(),
+                format!(
+                    "expected 7 whole numbers (Monday to Sunday), found {}",
+                    extra.len()
+                ),
+            ));
+        }
+        for (d, &n) in extra.iter().enumerate() {
+            let day = crate::model::WEEKDAYS[d];
+            if n > params::MAX_EXTRA_STAFF {
+                return Err(fail(
+                    key(),
+                    format!("expected {}, found {n}", params::extra_staff_range(day)),
+                ));
+            }
+            if n > 0 && self.store.opening_hours[d] == 0.0 {
+                return Err(fail(
+                    key(),
+                    format!(
+                        "expected 0 on {day}, a day the store is closed \
+                         (store.opening_hours is 0), found {n}"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks every range and cross-key rule; the first violation is
     /// returned (with no origin or position: the caller knows the file).
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -226,6 +264,7 @@ impl Config {
             ));
         }
         self.validate_opening(&fail)?;
+        self.validate_extra_staff(&fail)?;
         if self.market.pulse_weeks > 0 && self.market.pulse_start_week < 4 {
             return Err(fail(
                 "market.pulse_start_week".into(),

@@ -644,6 +644,12 @@ param_section! {
         /// Seed 004: `tolerate` abuse, or `warn_then_refuse` (a first
         /// incident earns a warning, a second a refusal of service).
         abuse_response: AbuseResponse = AbuseResponse::Tolerate;
+        /// Extra people on the floor by weekday, Monday..Sunday: each is a
+        /// day-only contract (a Saturday job) working one shift of
+        /// `min(store.opening_hours, workforce.max_shift_hours)` that day,
+        /// rostered after the regular staff and paid at the wage; whole
+        /// numbers from 0 to 100, 0 on a closed day.
+        extra_staff_by_weekday: Vec<u32> = vec![0; 7];
     }
 }
 
@@ -696,6 +702,23 @@ param_section! {
         /// Spread of the share of relationship customers across stores.
         relationship_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
     }
+}
+
+/// Most extra people a day `policy.extra_staff_by_weekday` may add.
+pub const MAX_EXTRA_STAFF: u32 = 100;
+
+/// The valid range in words of one element of a list key
+/// (`policy.extra_staff_by_weekday[5]`), for the parser's type errors; the
+/// element's day is named.
+pub fn list_element_range(dotted: &str) -> Option<String> {
+    let (key, index) = dotted.strip_suffix(']')?.split_once('[')?;
+    let day = crate::model::WEEKDAYS.get(index.parse::<usize>().ok()?)?;
+    (key == "policy.extra_staff_by_weekday").then(|| extra_staff_range(day))
+}
+
+/// `a whole number from 0 to 100 (extra employees) on Saturday`.
+pub fn extra_staff_range(day: &str) -> String {
+    format!("a whole number from 0 to {MAX_EXTRA_STAFF} (extra employees) on {day}")
 }
 
 /// How the service standard steps toward the time given (M8).

@@ -148,11 +148,15 @@ pub struct Roster {
 pub struct Planned {
     /// Floor hours to plan this week (0 for vacant or closed positions).
     pub floor_hours: f64,
+    /// The one weekday a day-only position works; `None`: any day.
+    pub only_on: Option<usize>,
 }
 
 impl Roster {
     /// Plans a week for the positions (in slot order; full-time contracts
-    /// are placed first so the long shifts anchor the day).
+    /// are placed first so the long shifts anchor the day, and day-only
+    /// positions last, on their day, so the regular plan is the same with
+    /// or without them).
     pub fn plan(config: &Config, shapes: &[Intraday; 7], positions: &[Planned]) -> Roster {
         let st = &config.store;
         let max_shift = config.workforce.max_shift_hours;
@@ -179,16 +183,33 @@ impl Roster {
         let mut order: Vec<usize> = (0..positions.len())
             .filter(|&i| positions[i].floor_hours > 0.0)
             .collect();
-        // Longest contracts first; ties in slot order (stable sort).
+        // Regular positions first, longest contracts first; ties in slot
+        // order (stable sort).
         order.sort_by(|&a, &b| {
-            positions[b]
-                .floor_hours
-                .partial_cmp(&positions[a].floor_hours)
-                .unwrap_or(std::cmp::Ordering::Equal)
+            let (pa, pb) = (&positions[a], &positions[b]);
+            pa.only_on.is_some().cmp(&pb.only_on.is_some()).then(
+                pb.floor_hours
+                    .partial_cmp(&pa.floor_hours)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
         });
         let mut shifts = vec![[Shift::OFF; 7]; positions.len()];
         for i in order {
             let hours = positions[i].floor_hours;
+            if let Some(d) = positions[i].only_on {
+                // One shift on its day (validation keeps the day open).
+                if slots[d] > 0 {
+                    let shift = place(
+                        &demand[d],
+                        &mut cover[d],
+                        hours,
+                        config.policy.min_floor_staff,
+                    );
+                    planned_hours[d] += shift.hours();
+                    shifts[i][d] = shift;
+                }
+                continue;
+            }
             let n_days = ((hours / max_shift).ceil() as usize).clamp(1, open_days.len().max(1));
             let length = hours / n_days as f64;
             let mut chosen = [false; 7];
@@ -297,12 +318,50 @@ mod tests {
     }
 
     #[test]
+    fn a_day_only_position_works_its_day_and_leaves_the_rest_as_planned() {
+        let c = Config::default();
+        let sh = shapes(&c);
+        let regular: Vec<Planned> = [38.0, 38.0, 38.0, 20.0, 20.0, 20.0, 20.0, 20.0]
+            .iter()
+            .map(|&h| Planned {
+                floor_hours: h,
+                only_on: None,
+            })
+            .collect();
+        let mut with = regular.clone();
+        // Listed first, still planned last.
+        with.insert(
+            0,
+            Planned {
+                floor_hours: 7.5,
+                only_on: Some(5),
+            },
+        );
+        let without = Roster::plan(&c, &sh, &regular);
+        let plan = Roster::plan(&c, &sh, &with);
+        assert_eq!(plan.shifts[1..], without.shifts[..]);
+        let saturday = plan.shifts[0];
+        for (d, shift) in saturday.iter().enumerate() {
+            let expected = if d == 5 { 7.5 } else { 0.0 };
+            assert!((shift.hours() - expected).abs() < 1e-9, "{d}: {shift:?}");
+        }
+        // At the busiest hours: the shift covers the lunch peak.
+        assert!(
+            saturday[5].start <= 2.5 && saturday[5].end >= 4.5,
+            "{saturday:?}"
+        );
+    }
+
+    #[test]
     fn roster_plans_contract_hours_and_covers_every_open_hour() {
         let c = Config::default();
         let sh = shapes(&c);
         let positions: Vec<Planned> = [38.0, 38.0, 38.0, 20.0, 20.0, 20.0, 20.0, 20.0]
             .iter()
-            .map(|&h| Planned { floor_hours: h })
+            .map(|&h| Planned {
+                floor_hours: h,
+                only_on: None,
+            })
             .collect();
         let roster = Roster::plan(&c, &sh, &positions);
         for (i, week) in roster.shifts.iter().enumerate() {

@@ -13,6 +13,9 @@ use super::roster::Shift;
 pub struct Staff {
     /// Contract hours per week of the position.
     pub contract_hours: Vec<f64>,
+    /// The one weekday a day-only position works (`policy.
+    /// extra_staff_by_weekday`); `None` for a regular position.
+    pub only_on: Vec<Option<usize>>,
     /// On the establishment plan (a closed position is never filled).
     pub open: Vec<bool>,
     /// Job satisfaction, 0..1.
@@ -45,6 +48,7 @@ impl Staff {
         let n = contract_hours.len();
         Staff {
             contract_hours,
+            only_on: vec![None; n],
             open: vec![true; n],
             satisfaction: vec![satisfaction; n],
             exhaustion: vec![exhaustion; n],
@@ -108,13 +112,39 @@ impl Staff {
     /// Adds an open, vacant position (filled after `delay_days`) and
     /// returns its slot.
     pub fn add_vacancy(&mut self, contract_hours: f64, delay_days: f64) -> usize {
+        self.push(
+            contract_hours,
+            [0.0, 0.0, 0.0],
+            delay_days.max(f64::MIN_POSITIVE),
+        )
+    }
+
+    /// Adds a filled day-only position working on `weekday`, its holder
+    /// starting as the initial staff do (expert, with the given
+    /// satisfaction and exhaustion), and returns its slot.
+    pub fn add_day_position(
+        &mut self,
+        contract_hours: f64,
+        weekday: usize,
+        satisfaction: f64,
+        exhaustion: f64,
+    ) -> usize {
+        let i = self.push(contract_hours, [satisfaction, exhaustion, 1.0], 0.0);
+        self.only_on[i] = Some(weekday);
+        i
+    }
+
+    /// Appends an open position with `[satisfaction, exhaustion, skill]`.
+    fn push(&mut self, contract_hours: f64, state: [f64; 3], vacancy_days: f64) -> usize {
+        let [satisfaction, exhaustion, skill] = state;
         self.contract_hours.push(contract_hours);
+        self.only_on.push(None);
         self.open.push(true);
-        self.satisfaction.push(0.0);
-        self.exhaustion.push(0.0);
-        self.skill.push(0.0);
+        self.satisfaction.push(satisfaction);
+        self.exhaustion.push(exhaustion);
+        self.skill.push(skill);
         self.generation.push(0);
-        self.vacancy_days.push(delay_days.max(f64::MIN_POSITIVE));
+        self.vacancy_days.push(vacancy_days);
         self.absent.push(false);
         self.shift.push(Shift::OFF);
         self.busy_hours.push(0.0);

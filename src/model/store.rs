@@ -179,6 +179,14 @@ impl Store {
             servers: Vec::new(),
             floor: Floor::default(),
         };
+        for (day, hours) in super::workforce::day_contracts(c) {
+            store.staff.add_day_position(
+                hours,
+                day,
+                c.workforce.initial_satisfaction,
+                c.workforce.initial_exhaustion,
+            );
+        }
         store.plan_roster();
         store.seed_customer_base();
         store
@@ -260,7 +268,7 @@ impl Store {
         self.visit_weekdays = visit_weekdays(config);
         let wanted = contracts(config, self.profile);
         let open: Vec<usize> = (0..self.staff.positions())
-            .filter(|&i| self.staff.open[i])
+            .filter(|&i| self.staff.open[i] && self.staff.only_on[i].is_none())
             .collect();
         for (k, hours) in wanted.iter().enumerate() {
             match open.get(k) {
@@ -272,6 +280,7 @@ impl Store {
             }
         }
         self.review.pending_closures = open.len().saturating_sub(wanted.len()) as u32;
+        self.switch_day_positions(config);
         self.roster_planned = None;
         self.plan_roster();
     }

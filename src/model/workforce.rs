@@ -3,13 +3,61 @@
 //! which exhaustion predicts; burnout absence), vacancies and hiring, the
 //! weekly roster, and the staffing rule that follows demand.
 
-use crate::config::StaffingRule;
+use crate::config::{Config, StaffingRule};
 
 use super::roster::{Planned, Roster};
 use super::store::{StaffingReview, Store};
 use super::StoreDay;
 
+/// The day-only positions of `policy.extra_staff_by_weekday`, as
+/// (weekday, contract hours): one shift a week of the day's opening hours,
+/// at most `workforce.max_shift_hours`. They are people, not hours: the
+/// chain's staffing ratio does not scale them.
+pub(super) fn day_contracts(config: &Config) -> Vec<(usize, f64)> {
+    (0..7)
+        .flat_map(|d| {
+            let hours = config.store.opening_hours[d].min(config.workforce.max_shift_hours);
+            std::iter::repeat_n((d, hours), config.policy.extra_staff_by_weekday[d] as usize)
+        })
+        .collect()
+}
+
 impl Store {
+    /// Matches the open day-only positions to `config`'s (the policy
+    /// switch of `compare`): missing ones open as vacancies (filled after
+    /// the hiring delay, at the hiring cost), surplus ones end at once (a
+    /// day-only contract is flexible: its holder leaves like a quitter).
+    pub(super) fn switch_day_positions(&mut self, config: &Config) {
+        let wanted = day_contracts(config);
+        for d in 0..7 {
+            let hours: Vec<f64> = wanted
+                .iter()
+                .filter(|(day, _)| *day == d)
+                .map(|(_, h)| *h)
+                .collect();
+            let have: Vec<usize> = (0..self.staff.positions())
+                .filter(|&i| self.staff.open[i] && self.staff.only_on[i] == Some(d))
+                .collect();
+            for (k, &i) in have.iter().enumerate() {
+                match hours.get(k) {
+                    Some(&h) => self.staff.contract_hours[i] = h,
+                    None => {
+                        if self.staff.is_filled(i) {
+                            self.staff.quit(i, 0.0);
+                        }
+                        self.staff.open[i] = false;
+                    }
+                }
+            }
+            for &h in hours.iter().skip(have.len()) {
+                let i = self
+                    .staff
+                    .add_vacancy(h, config.workforce.hiring_delay_days);
+                self.staff.only_on[i] = Some(d);
+            }
+        }
+    }
+
     /// Plans the week's roster for the filled positions.
     pub(super) fn plan_roster(&mut self) {
         // Training is paid time off the floor.
@@ -21,6 +69,7 @@ impl Store {
                 } else {
                     0.0
                 },
+                only_on: self.staff.only_on[i],
             })
             .collect();
         // The plan is a function of the config and the positions alone, and
@@ -106,7 +155,7 @@ impl Store {
             if self.workforce_rng.chance(hazard) {
                 out.quits += 1.0;
                 self.staff.quit(i, w.hiring_delay_days);
-                if self.review.pending_closures > 0 {
+                if self.review.pending_closures > 0 && self.staff.only_on[i].is_none() {
                     self.review.pending_closures -= 1;
                     self.staff.open[i] = false;
                 }
@@ -155,7 +204,9 @@ impl Store {
         let part_time = w.part_time_hours * self.profile.staffing_ratio;
         if needed > planned + 0.5 * part_time {
             let delay = w.hiring_delay_days;
-            match (0..self.staff.positions()).find(|&i| !self.staff.open[i]) {
+            match (0..self.staff.positions())
+                .find(|&i| !self.staff.open[i] && self.staff.only_on[i].is_none())
+            {
                 Some(i) => {
                     self.staff.open[i] = true;
                     self.staff.contract_hours[i] = part_time;
@@ -169,9 +220,9 @@ impl Store {
         } else if needed < planned - part_time && self.staff.headcount() > 1 {
             // Close a vacancy now if there is one, else the next to fall
             // vacant: nobody is laid off.
-            match (0..self.staff.positions())
-                .find(|&i| self.staff.open[i] && !self.staff.is_filled(i))
-            {
+            match (0..self.staff.positions()).find(|&i| {
+                self.staff.open[i] && !self.staff.is_filled(i) && self.staff.only_on[i].is_none()
+            }) {
                 Some(i) => self.staff.open[i] = false,
                 None => self.review.pending_closures = 1,
             }

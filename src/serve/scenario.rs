@@ -50,6 +50,9 @@ pub enum Widget {
     Choice {
         options: &'static [(&'static str, &'static str)],
     },
+    /// Seven whole-number boxes, Monday to Sunday (a list key); the
+    /// boxes' arrows step by 1 from `min` to `max`.
+    Weekdays { min: f64, max: f64 },
 }
 
 /// One control of the page.
@@ -89,6 +92,17 @@ pub const CONTROLS: &[Control] = &[
         help: "Employees employed. The roster puts each one's contract hours on the days and hours with the most customers per person on the floor.",
         unit: "employees",
         widget: number(2.0, 30.0, 1.0),
+    },
+    Control {
+        key: "policy.extra_staff_by_weekday",
+        group: Group::Policy,
+        label: "Extra people on the floor, by day",
+        help: "People added for one day a week only (a Saturday job, say), on top of the staff above: each works one shift that day (the day's opening hours, up to 8 hours) at the busiest times and is paid the hourly wage for it. In the what-if they are new hires: a few weeks to hire, and the hiring cost.",
+        unit: "employees",
+        widget: Widget::Weekdays {
+            min: 0.0,
+            max: 10.0,
+        },
     },
     Control {
         key: "policy.full_time_share",
@@ -348,7 +362,11 @@ pub fn build(
         // Each value alone first, so every bad one is named at once.
         if let Err(e) = with_changes(base, &[(c.key, value.clone())]) {
             errors.push(FieldError {
-                key: e.key.unwrap_or_else(|| c.key.to_string()),
+                // An element of a list key (`...[5]`) is its control's.
+                key: e
+                    .key
+                    .filter(|k| k.split('[').next() != Some(c.key))
+                    .unwrap_or_else(|| c.key.to_string()),
                 message: e.message,
             });
             continue;
@@ -440,6 +458,7 @@ pub fn config_file(scenario: &Scenario, base_name: &str, side: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn changes(pairs: &[(&str, Json)]) -> serde_json::Map<String, Json> {
         pairs
@@ -497,6 +516,48 @@ mod tests {
         let text = config_file(&s, "expert-store.toml", TODAY);
         assert_eq!(Config::from_toml_str(&text, "t").unwrap(), s.today);
         assert!(!text.contains("policy.latitude"), "{text}");
+    }
+
+    #[test]
+    fn saturday_staff_goes_into_the_what_if_and_its_errors_to_its_control() {
+        let base = Config::default();
+        let saturday = Json::from(vec![0, 0, 0, 0, 0, 1, 0]);
+        let s = build(
+            &base,
+            &changes(&[
+                ("policy.latitude", Json::from(0.7)),
+                ("policy.extra_staff_by_weekday", saturday),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.today.policy, base.policy);
+        assert_eq!(
+            s.what_if.policy.extra_staff_by_weekday,
+            [0, 0, 0, 0, 0, 1, 0]
+        );
+        assert_eq!(
+            s.changed[1],
+            "policy.extra_staff_by_weekday = [0, 0, 0, 0, 0, 1, 0]"
+        );
+        let text = config_file(&s, "expert-store.toml", WHAT_IF);
+        assert_eq!(Config::from_toml_str(&text, "w").unwrap(), s.what_if);
+        let file = |text: &str| Config::from_toml_str(text, "f.toml").unwrap_err().message;
+        for (value, toml) in [
+            (json!([0, 0, 0, 0, 0, 1.5, 0]), "[0, 0, 0, 0, 0, 1.5, 0]"),
+            (json!([0, 0, 0, 0, 0, 101, 0]), "[0, 0, 0, 0, 0, 101, 0]"),
+            (json!([0, 0, 0, 0, 0, "x", 0]), "[0, 0, 0, 0, 0, \"x\", 0]"),
+        ] {
+            let errors =
+                build(&base, &changes(&[("policy.extra_staff_by_weekday", value)])).unwrap_err();
+            assert_eq!(
+                errors,
+                [FieldError {
+                    key: "policy.extra_staff_by_weekday".into(),
+                    message: file(&format!("[policy]\nextra_staff_by_weekday = {toml}\n")),
+                }]
+            );
+            assert!(errors[0].message.contains("on Saturday"), "{errors:?}");
+        }
     }
 
     #[test]

@@ -54,7 +54,15 @@ async function api(path, body) {
 
 // ---- controls --------------------------------------------------------
 
+// Day 0 of the model is a Monday; a weekday control lists Monday first.
+const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const DAYS_PLURAL = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
+
 function todayText(c) {
+  if (c.widget.type === "weekdays") {
+    const days = c.today.map((n, d) => [n, d]).filter(([n]) => n !== 0);
+    return days.length ? days.map(([n, d]) => `${n} on ${DAYS_PLURAL[d]}`).join(", ") : "none";
+  }
   if (c.widget.type === "choice") {
     const o = c.widget.options.find((o) => o[0] === c.today);
     return o ? o[1] : String(c.today);
@@ -65,12 +73,36 @@ function todayText(c) {
 function buildControl(c) {
   const id = "c-" + slug(c.key);
   const box = el("div", { class: "control", "data-key": c.key });
-  const label = el("label", { for: id }, c.label + " ");
+  const weekdays = c.widget.type === "weekdays";
+  const label = el("label", weekdays ? { id: "l-" + slug(c.key) } : { for: id }, c.label + " ");
   if (c.unit) label.appendChild(el("span", { class: "unit" }, "(" + c.unit + ")"));
   box.appendChild(label);
   const inputs = el("div", { class: "inputs" });
   let input;
-  if (c.widget.type === "choice") {
+  if (weekdays) {
+    // Seven boxes, one per day; the value is the list of seven, each
+    // sent as typed (a number when it is one) for the config check.
+    const w = c.widget;
+    input = el("div", { class: "weekdays", id, role: "group", "aria-labelledby": "l-" + slug(c.key),
+      "aria-describedby": "h-" + slug(c.key) + " e-" + slug(c.key) });
+    const boxes = c.today.map((v, d) => {
+      const cell = el("label", { class: "day" }, DAYS[d]);
+      const box = el("input", { type: "number", id: id + "-" + d, min: w.min, max: w.max, step: 1,
+        inputmode: "numeric", "aria-label": "Extra people on " + DAYS_PLURAL[d] });
+      box.value = v;
+      cell.appendChild(box);
+      input.appendChild(cell);
+      return box;
+    });
+    for (const box of boxes) {
+      box.addEventListener("input", () => changed(c.key, boxes.map((b) => {
+        const text = b.value.trim();
+        const n = Number(text);
+        return text !== "" && Number.isFinite(n) ? n : text;
+      })));
+    }
+    inputs.appendChild(input);
+  } else if (c.widget.type === "choice") {
     input = el("select", { id, "aria-describedby": "h-" + slug(c.key) + " e-" + slug(c.key) });
     for (const [value, words] of c.widget.options) input.appendChild(el("option", { value }, words));
     input.value = c.today;
@@ -136,6 +168,11 @@ function resetControls() {
   $("status").dataset.final = "no";
   for (const c of state.setup.controls) {
     state.values[c.key] = c.today;
+    if (c.widget.type === "weekdays") {
+      c.today.forEach((v, d) => { $("c-" + slug(c.key) + "-" + d).value = v; });
+      document.querySelector(`.control[data-key="${c.key}"]`).classList.remove("changed");
+      continue;
+    }
     const input = $("c-" + slug(c.key));
     input.value = c.today;
     const range = $("r-" + slug(c.key));
@@ -292,6 +329,12 @@ function changesInWords() {
   for (const c of state.setup.controls) {
     const v = state.values[c.key];
     if (v === undefined || String(v) === String(c.today)) continue;
+    if (c.widget.type === "weekdays") {
+      v.forEach((n, d) => {
+        if (String(n) !== String(c.today[d])) parts.push(`extra people on ${DAYS_PLURAL[d]} ${c.today[d]} \u2192 ${n}`);
+      });
+      continue;
+    }
     const words = (x) => {
       if (c.widget.type !== "choice") return String(x);
       const o = c.widget.options.find((o) => o[0] === x);
