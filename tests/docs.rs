@@ -110,11 +110,16 @@ fn commands(text: &str) -> Vec<Shown> {
             }
             Some(false) => {}
             None => {
-                // Inline spans that name a file or a flag; bare names such
-                // as `effectchain run` are words, not commands.
+                // Inline spans that name a file or folder, ask for help or
+                // write completions or the man page; bare names such as
+                // `effectchain run` or `effectchain merge --status` are
+                // words, not commands.
                 for span in line.split('`').skip(1).step_by(2) {
                     if let Some(args) = effectchain_args(span) {
-                        if args.len() > 1 {
+                        let operand = args[1..]
+                            .iter()
+                            .any(|a| a.contains('/') || a.ends_with(".toml") || a == "--help");
+                        if operand || matches!(args[0].as_str(), "completions" | "man") {
                             found.push(Shown {
                                 line: line_no,
                                 args,
@@ -289,7 +294,7 @@ fn every_documented_command_runs_as_written() {
 
 #[test]
 fn commands_are_found_in_blocks_and_spans() {
-    let text = "Run `effectchain run configs/a.toml` or `effectchain run` alone.\n\
+    let text = "Run `effectchain run configs/a.toml`, not `effectchain run` or `effectchain merge --status`.\n\
                 ```sh\n\
                 cargo run --release -- sweep configs/s.toml   # output/s/\n\
                 cd fuzz && cargo +nightly fuzz run config\n\
