@@ -103,15 +103,20 @@ pub mod config;
 #[doc(hidden)]
 pub mod engine;
 #[doc(hidden)]
+// Internals' docs may link to private items (for --document-private-items).
+#[allow(rustdoc::private_intra_doc_links)]
 pub mod experiment;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]
+// Internals' docs may link to private items (for --document-private-items).
+#[allow(rustdoc::private_intra_doc_links)]
 pub mod model;
 #[doc(hidden)]
 pub mod output;
 #[cfg(feature = "plots")]
 #[doc(hidden)]
+#[allow(rustdoc::private_intra_doc_links)]
 pub mod plot;
 pub(crate) mod rng;
 #[cfg(feature = "serve")]
