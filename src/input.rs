@@ -143,8 +143,8 @@ fn unquote(key: &str) -> String {
     key.replace('"', "")
 }
 
-/// Rewrites serde's "invalid type: X, expected Y" into "expected <range
-/// in words>, found X", and names what Rust type names mean.
+/// Rewrites serde's "invalid type: X, expected Y" into "expected (the
+/// range in words), found X", and names what Rust type names mean.
 pub fn explain(message: &str, range: Option<&str>) -> String {
     let words = |expected: &str| -> String {
         if let Some(range) = range {

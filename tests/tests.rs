@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod configs;
 mod determinism;
+mod docs;
 mod experiments;
 mod msrv;
 mod plot;

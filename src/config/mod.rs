@@ -9,6 +9,7 @@
 //! **Invariant:** a `Config` handed to the engine has passed
 //! [`Config::validate`]; the model never re-checks its inputs.
 
+mod checked;
 pub mod params;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use checked::{Config as Checked, ConfigBuilder};
 pub use params::{
     AbuseResponse, Chain, Customer, Economics, Erosion, ErosionStep, Market, OtherParamInfo,
     ParamInfo, Policy, Recovery, RecoveryPolicy, Service, ServiceApproach, Simulation,
@@ -343,8 +345,21 @@ impl Config {
     }
 
     /// Sets one key by its dotted path (`policy.latitude`) from a TOML
-    /// value, then re-validates. Used by sweeps and by library users.
-    pub fn set(&mut self, path: &str, value: toml::Value) -> Result<(), ConfigError> {
+    /// value or a plain Rust value (`f64`, integers, `bool`, `&str`), then
+    /// re-validates; on an error the config is unchanged. Used by sweeps and
+    /// by the public [`checked::Config::set`].
+    pub fn set(&mut self, path: &str, value: impl Into<toml::Value>) -> Result<(), ConfigError> {
+        let mut updated = self.clone();
+        updated.apply(path, value.into())?;
+        updated.validate()?;
+        *self = updated;
+        Ok(())
+    }
+
+    /// Sets one key without validating the whole config (the caller does,
+    /// once all keys are set); the value's type is checked, with the words
+    /// a config file's error uses.
+    pub(crate) fn apply(&mut self, path: &str, value: toml::Value) -> Result<(), ConfigError> {
         let fail = |message: String| ConfigError {
             origin: "<override>".into(),
             key: Some(path.to_string()),
@@ -375,11 +390,12 @@ impl Config {
             (_, v) => v,
         };
         *slot = value;
-        let updated: Config = tree
-            .try_into()
-            .map_err(|e: toml::de::Error| fail(one_line(e.message())))?;
-        updated.validate()?;
-        *self = updated;
+        *self = tree.try_into().map_err(|e: toml::de::Error| {
+            fail(crate::input::explain(
+                &one_line(e.message()),
+                crate::input::config_range(path).as_deref(),
+            ))
+        })?;
         Ok(())
     }
 

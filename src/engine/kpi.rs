@@ -9,8 +9,11 @@ use crate::model::StoreDay;
 /// Name, unit and meaning of one reported value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValueDef {
+    /// The name in files and in `RunResults::kpi` (`profit`).
     pub name: &'static str,
+    /// The unit (`EUR`, `fraction`, `visits`).
     pub unit: &'static str,
+    /// What it measures, in a few words.
     pub doc: &'static str,
 }
 

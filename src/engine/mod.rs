@@ -38,7 +38,9 @@ pub struct Replication {
 /// One store's KPIs and profile within a replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoreResult {
+    /// The store's drawn drivers (the typical store for a single store).
     pub profile: StoreProfile,
+    /// The store's KPIs over the measured days.
     pub kpis: Kpis,
 }
 

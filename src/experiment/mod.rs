@@ -10,6 +10,7 @@ pub mod best;
 pub mod check;
 pub mod compare;
 pub mod discover;
+mod options;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::engine::{run_replication, Replication, DAILY_DEFS, KPI_DEFS};
+pub use options::{run as run_with, Error, RunOptions};
 use stats::Running;
 pub use stats::Stats;
 

@@ -9,10 +9,15 @@ use serde::Serialize;
 /// Mean, spread and 95% CI of one quantity across replications.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Stats {
+    /// Number of values (replications).
     pub n: usize,
+    /// Their mean (NaN when there are none).
     pub mean: f64,
+    /// Their sample standard deviation (0 for one value).
     pub sd: f64,
+    /// Lower end of the 95% confidence interval of the mean.
     pub ci_low: f64,
+    /// Upper end of the 95% confidence interval of the mean.
     pub ci_high: f64,
 }
 

@@ -52,6 +52,7 @@ impl StoreProfile {
     /// Draws store `index`'s profile from the chain's spreads: normal for
     /// manager quality, log-normal with mean 1 for the multipliers, and
     /// normal clamped to [0, 1] for the shares.
+    #[doc(hidden)]
     pub fn draw(config: &Config, seed: u64, replication: u64, index: u32) -> StoreProfile {
         let ch = &config.chain;
         let mut s = Stream::new(seed, replication, index, Purpose::Setup);
@@ -69,6 +70,7 @@ impl StoreProfile {
     }
 
     /// The template store itself.
+    #[doc(hidden)]
     pub fn typical(config: &Config) -> StoreProfile {
         StoreProfile {
             manager_quality: 0.0,
