@@ -510,4 +510,18 @@ mod tests {
         assert!(check_memory(&big, 100, 2, 1, "t").is_err());
         assert!(check_memory(&c, 100, 2, 1, "t").is_ok());
     }
+
+    /// Daily series are folded as replications finish: a long run of many
+    /// replications is estimated at far less than keeping every series,
+    /// and a paired run counts its years after the switch.
+    #[test]
+    fn memory_does_not_count_kept_daily_series() {
+        let mut c = Config::default();
+        c.simulation.days = 3640;
+        let kept_series = 20_000 * 3640 * std::mem::size_of::<DailyPoint>() as u64;
+        assert!(memory_estimate(&c, 20_000, 2, 1) < kept_series / 10);
+        c.simulation.days = 7;
+        let paired = memory_estimate(&c, 200, 2, 2);
+        assert!(paired > 200 * u64::from(c.simulation.years_after_switch) * 364 * 8);
+    }
 }
