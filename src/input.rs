@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::config::{Config, ConfigError};
-use crate::engine::{DailyPoint, Kpis, Replication};
+use crate::engine::{DailyPoint, Kpis, Replication, DAILY_DEFS};
 
 /// Largest config, sweep or golden file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -339,26 +339,48 @@ const STORE_BYTES: u64 = 16 << 10;
 /// An upper estimate of the memory (bytes) of running `replications`
 /// replications of `config` with `concurrent` replications in flight at
 /// once (`sides` = 2 for paired runs): the agents of the replications in
-/// flight (customers counted as if none ever left) plus every finished
-/// replication's results (its daily series and KPIs).
+/// flight (customers counted as if none ever left); the results of one
+/// batch waiting to be folded, each with its daily series; the running
+/// per-day summaries the series are folded into; and every finished
+/// replication's KPIs (its daily series are not kept). A paired run
+/// (`compare`) measures `years_after_switch` years and also keeps, per
+/// replication, its daily profit difference.
 pub fn memory_estimate(config: &Config, replications: u64, concurrent: u64, sides: u64) -> u64 {
     let sim = &config.simulation;
-    let days = u64::from(sim.days);
+    let paired = sides > 1;
+    let mut days = u64::from(sim.days);
+    if paired {
+        let year = u64::from(crate::model::DAYS_PER_YEAR);
+        days = days.max(u64::from(sim.years_after_switch).saturating_mul(year));
+    }
     let stores = u64::from(config.chain.stores);
     let customers = most_customers(config);
     let per_store = STORE_BYTES
         .saturating_add(u64::from(config.policy.staff).saturating_mul(EMPLOYEE_BYTES))
         .saturating_add(customers.saturating_mul(CUSTOMER_BYTES));
     let agents = stores.saturating_mul(per_store);
-    let result = (std::mem::size_of::<Replication>() as u64)
-        .saturating_add(days.saturating_mul(std::mem::size_of::<DailyPoint>() as u64))
-        .saturating_add(stores.saturating_mul(2 * std::mem::size_of::<Kpis>() as u64));
     let in_flight = concurrent.clamp(1, replications.max(1));
-    sides.saturating_mul(
-        in_flight
-            .saturating_mul(agents)
-            .saturating_add(replications.saturating_mul(result)),
-    )
+    let batch = replications.min(crate::experiment::BATCH_PER_THREAD.saturating_mul(in_flight));
+    let series = days.saturating_mul(std::mem::size_of::<DailyPoint>() as u64);
+    let summaries = days.saturating_mul(
+        (DAILY_DEFS.len() * std::mem::size_of::<crate::experiment::stats::Running>()) as u64,
+    );
+    let kept = (std::mem::size_of::<Replication>() as u64)
+        .saturating_add(stores.saturating_mul(2 * std::mem::size_of::<Kpis>() as u64));
+    let differences = if paired {
+        replications.saturating_mul(days.saturating_mul(8))
+    } else {
+        0
+    };
+    sides
+        .saturating_mul(
+            in_flight
+                .saturating_mul(agents)
+                .saturating_add(batch.saturating_mul(series))
+                .saturating_add(summaries)
+                .saturating_add(replications.saturating_mul(kept)),
+        )
+        .saturating_add(differences)
 }
 
 /// Most customers one store can hold: its initial base plus every household
@@ -490,5 +512,19 @@ mod tests {
         assert!(memory_estimate(&c, 1_000_000, 2, 1) > memory_estimate(&c, 1000, 2, 1));
         assert!(check_memory(&big, 100, 2, 1, "t").is_err());
         assert!(check_memory(&c, 100, 2, 1, "t").is_ok());
+    }
+
+    /// Daily series are folded as replications finish: a long run of many
+    /// replications is estimated at far less than keeping every series,
+    /// and a paired run counts its years after the switch.
+    #[test]
+    fn memory_does_not_count_kept_daily_series() {
+        let mut c = Config::default();
+        c.simulation.days = 3640;
+        let kept_series = 20_000 * 3640 * std::mem::size_of::<DailyPoint>() as u64;
+        assert!(memory_estimate(&c, 20_000, 2, 1) < kept_series / 10);
+        c.simulation.days = 7;
+        let paired = memory_estimate(&c, 200, 2, 2);
+        assert!(paired > 200 * u64::from(c.simulation.years_after_switch) * 364 * 8);
     }
 }

@@ -19,7 +19,7 @@ use crate::engine::{run_replication, run_switch, Kpis, Replication, KPI_DEFS};
 
 use super::stats::Stats;
 use super::switch::SwitchAnalysis;
-use super::{summarise, RunResults};
+use super::{in_order, RunResults, Summary};
 
 /// The terms a profit difference is split into, in report order: each name
 /// says what the term measures (name, description).
@@ -154,11 +154,27 @@ impl Comparison {
         pairs: &[(Replication, Replication)],
         discount_rate: f64,
     ) -> Comparison {
+        let kpis: Vec<(&Kpis, &Kpis)> = pairs.iter().map(|(x, y)| (&x.kpis, &y.kpis)).collect();
+        let daily_differences: Vec<Vec<f64>> = pairs
+            .iter()
+            .map(|(x, y)| profit_differences(x, y))
+            .collect();
+        Comparison::of(seed, &kpis, &daily_differences, discount_rate)
+    }
+
+    /// Summarises paired KPIs (A_k, B_k) and the paired daily profit
+    /// differences of the same replications, both in index order.
+    fn of(
+        seed: u64,
+        pairs: &[(&Kpis, &Kpis)],
+        daily_differences: &[Vec<f64>],
+        discount_rate: f64,
+    ) -> Comparison {
         let n = pairs.len();
         type PairValues = (Vec<f64>, Vec<f64>);
         let values: Vec<PairValues> = pairs
             .iter()
-            .map(|(x, y)| (x.kpis.values(), y.kpis.values()))
+            .map(|(x, y)| (x.values(), y.values()))
             .collect();
         let column = |f: &dyn Fn(&PairValues) -> f64| -> Stats {
             Stats::of(&values.iter().map(f).collect::<Vec<_>>())
@@ -174,7 +190,7 @@ impl Comparison {
             .collect();
         let decompositions: Vec<Decomposition> = pairs
             .iter()
-            .map(|(x, y)| Decomposition::between(&x.kpis, &y.kpis))
+            .map(|(x, y)| Decomposition::between(x, y))
             .collect();
         let mechanisms = (0..MECHANISMS.len())
             .map(|m| {
@@ -186,10 +202,7 @@ impl Comparison {
                 )
             })
             .collect();
-        let profit_diffs: Vec<f64> = pairs
-            .iter()
-            .map(|(x, y)| y.kpis.profit - x.kpis.profit)
-            .collect();
+        let profit_diffs: Vec<f64> = pairs.iter().map(|(x, y)| y.profit - x.profit).collect();
         let share_b_better = if n > 0 {
             profit_diffs.iter().filter(|d| **d > 0.0).count() as f64 / n as f64
         } else {
@@ -206,16 +219,6 @@ impl Comparison {
         } else {
             0.5
         };
-        let daily_differences: Vec<Vec<f64>> = pairs
-            .iter()
-            .map(|(x, y)| {
-                x.daily
-                    .iter()
-                    .zip(&y.daily)
-                    .map(|(p, q)| q.profit - p.profit)
-                    .collect()
-            })
-            .collect();
         Comparison {
             seed,
             replications: n,
@@ -225,7 +228,7 @@ impl Comparison {
             mechanisms,
             share_b_better,
             prob_b_better,
-            switch: SwitchAnalysis::of(&daily_differences, discount_rate),
+            switch: SwitchAnalysis::of(daily_differences, discount_rate),
         }
     }
 
@@ -267,14 +270,47 @@ pub fn compare_runs(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> ComparisonRuns {
-    let pairs = run_pairs(a, b, seed, seed, replications, on_done);
-    let comparison = Comparison::from_pairs(seed, &pairs, a.economics.discount_rate);
-    let (runs_a, runs_b): (Vec<Replication>, Vec<Replication>) = pairs.into_iter().unzip();
+    // Pairs are folded in index order as they finish: each arm's daily
+    // series goes into its running per-day summaries and is dropped; of a
+    // pair's days only the profit difference is kept, which the switch
+    // analysis needs per replication (its cumulative band is a two-pass
+    // mean and sd over replications, day by day).
+    let (mut runs_a, mut runs_b) = (Summary::new(seed), Summary::new(seed));
+    let mut daily_differences = Vec::with_capacity(replications as usize);
+    in_order(
+        u64::from(replications),
+        |k| {
+            let pair = run_switch(a, b, seed, k);
+            on_done();
+            pair
+        },
+        |(x, y)| {
+            daily_differences.push(profit_differences(&x, &y));
+            runs_a.push(x);
+            runs_b.push(y);
+        },
+    );
+    let kpis: Vec<(&Kpis, &Kpis)> = runs_a
+        .replications
+        .iter()
+        .zip(&runs_b.replications)
+        .map(|(x, y)| (&x.kpis, &y.kpis))
+        .collect();
+    let comparison = Comparison::of(seed, &kpis, &daily_differences, a.economics.discount_rate);
     ComparisonRuns {
         comparison,
-        a: summarise(seed, runs_a),
-        b: summarise(seed, runs_b),
+        a: runs_a.finish(),
+        b: runs_b.finish(),
     }
+}
+
+/// B's daily profit minus A's, day by day.
+fn profit_differences(x: &Replication, y: &Replication) -> Vec<f64> {
+    x.daily
+        .iter()
+        .zip(&y.daily)
+        .map(|(p, q)| q.profit - p.profit)
+        .collect()
 }
 
 /// Runs replication pairs: each burns in under `a`, then runs on under `a`

@@ -69,7 +69,7 @@ pub fn run(config: &Config, on_done: &(dyn Fn() + Sync)) -> RunResults {
 /// Replications per worker thread in one batch of [`in_order`]: enough that
 /// the wait for a batch's slowest replication costs little, few enough that
 /// a batch's results take little memory.
-const BATCH_PER_THREAD: u64 = 32;
+pub(crate) const BATCH_PER_THREAD: u64 = 32;
 
 /// Runs `work(k)` for `k` in `0..n` in parallel and hands each result to
 /// `fold` in index order. Work runs in batches, and each batch's results

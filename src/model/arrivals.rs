@@ -25,12 +25,15 @@ impl Store {
 pub(super) fn season_table(config: &crate::config::Config) -> Vec<f64> {
     let st = &config.store;
     let year = f64::from(DAYS_PER_YEAR);
-    (0..DAYS_PER_YEAR)
-        .map(|d| {
-            let phase = std::f64::consts::TAU * (f64::from(d) - st.season_peak_day) / year;
-            1.0 + st.season_amplitude * libm::cos(phase)
-        })
-        .collect()
+    let key = [st.season_peak_day, st.season_amplitude];
+    super::store::tabulated(super::store::Table::Season, &key, || {
+        (0..DAYS_PER_YEAR)
+            .map(|d| {
+                let phase = std::f64::consts::TAU * (f64::from(d) - st.season_peak_day) / year;
+                1.0 + st.season_amplitude * libm::cos(phase)
+            })
+            .collect()
+    })
 }
 
 impl Store {

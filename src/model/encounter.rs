@@ -83,9 +83,12 @@ const TABULATED_VISITS: usize = 1024;
 
 /// `tenure(v) = 1 − exp(−v / tenure_visits)` for `v < TABULATED_VISITS`.
 pub(super) fn tenure_table(config: &crate::config::Config) -> Vec<f64> {
-    (0..TABULATED_VISITS)
-        .map(|v| tenure_of(v as f64, config.service.tenure_visits))
-        .collect()
+    let tenure_visits = config.service.tenure_visits;
+    super::store::tabulated(super::store::Table::Tenure, &[tenure_visits], || {
+        (0..TABULATED_VISITS)
+            .map(|v| tenure_of(v as f64, tenure_visits))
+            .collect()
+    })
 }
 
 fn tenure_of(visits: f64, tenure_visits: f64) -> f64 {

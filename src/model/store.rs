@@ -34,6 +34,8 @@ pub(super) const RECENT_DAYS: usize = 28;
 /// time. The interpolation error is below 1e-4 for the exponents in use.
 #[derive(Debug, Clone)]
 pub(super) struct PowerTable {
+    /// Per interval j, its value at the left end and the step to the right
+    /// end (interleaved): one cache line and one bounds check per lookup.
     values: Vec<f64>,
 }
 
@@ -41,9 +43,15 @@ impl PowerTable {
     const STEPS: usize = 1024;
 
     fn new(exponent: f64) -> PowerTable {
-        let values = (0..=Self::STEPS)
-            .map(|j| libm::pow(j as f64 / Self::STEPS as f64, exponent))
-            .collect();
+        let values = tabulated(Table::Power, &[exponent], || {
+            let powers: Vec<f64> = (0..=Self::STEPS)
+                .map(|j| libm::pow(j as f64 / Self::STEPS as f64, exponent))
+                .collect();
+            powers
+                .windows(2)
+                .flat_map(|w| [w[0], w[1] - w[0]])
+                .collect()
+        });
         PowerTable { values }
     }
 
@@ -52,8 +60,43 @@ impl PowerTable {
         let scaled = x.clamp(0.0, 1.0) * Self::STEPS as f64;
         let j = (scaled as usize).min(Self::STEPS - 1);
         let frac = scaled - j as f64;
-        self.values[j] + frac * (self.values[j + 1] - self.values[j])
+        let (value, step) = (self.values[2 * j], self.values[2 * j + 1]);
+        value + frac * step
     }
+}
+
+/// The tables built from config values alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Table {
+    Power,
+    Tenure,
+    Season,
+}
+
+/// A table that is a function of `key` alone, built once per thread and
+/// key rather than once per store: a run builds a store per replication
+/// from the same config, and the `pow`, `exp` and `cos` of its tables were
+/// a measurable part of a short replication. The table is the same either
+/// way; only the work is saved.
+pub(super) fn tabulated(table: Table, key: &[f64], build: impl FnOnce() -> Vec<f64>) -> Vec<f64> {
+    type Entry = (Table, Vec<u64>, Vec<f64>);
+    /// Tables kept per thread (a sweep over a key makes new ones).
+    const KEPT: usize = 8;
+    thread_local! {
+        static TABLES: std::cell::RefCell<Vec<Entry>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let bits: Vec<u64> = key.iter().map(|k| k.to_bits()).collect();
+    TABLES.with_borrow_mut(|tables| {
+        if let Some((_, _, values)) = tables.iter().find(|(t, b, _)| *t == table && *b == bits) {
+            return values.clone();
+        }
+        let values = build();
+        if tables.len() == KEPT {
+            tables.remove(0);
+        }
+        tables.push((table, bits, values.clone()));
+        values
+    })
 }
 
 /// The inputs of one weekly Oliva & Sterman update.
@@ -199,6 +242,9 @@ impl Store {
             .min(self.potential)
             .round() as u32;
         let h0 = c.customer.initial_happiness;
+        // A new record is a function of its traits, so is its mean interval:
+        // computed once per combination of traits, not per customer.
+        let mut means = [None; 8];
         for _ in 0..n {
             let traits = Traits {
                 relationship: self.customer_rng.chance(self.profile.relationship_mix),
@@ -209,7 +255,11 @@ impl Store {
             self.customers[slot as usize].provocation = c.customer.initial_provocation as f32;
             // Visits are memoryless, so the wait to the first one has the
             // same distribution as any interval between visits.
-            let mean = self.interval_days(slot, self.loyalty(slot as usize));
+            let combination = usize::from(traits.relationship)
+                | usize::from(traits.abusive) << 1
+                | usize::from(traits.opportunist) << 2;
+            let mean = *means[combination]
+                .get_or_insert_with(|| self.interval_days(slot, self.loyalty(slot as usize)));
             let first = mean * self.customer_rng.exp1();
             // A base already customers for an exponential time of mean
             // `initial_tenure_years` (a base retained at r a year has mean

@@ -103,6 +103,14 @@ impl Store {
         let training_per_day = c.policy.training_hours / 28.0;
         let quit_base = w.quit_rate / 365.0;
         let harm = self.abuse_harm();
+        // Learning closes the share 1 - exp(-rate) of the skill gap; the
+        // rate is one of two values (worked or not), so the `exp` is taken
+        // for each once a day rather than once per employee.
+        let closed_share = [false, true].map(|worked| {
+            let rate = f64::from(u8::from(worked)) / w.learning_days
+                + w.training_skill_gain * training_per_day;
+            1.0 - libm::exp(-rate)
+        });
         let mut busy = 0.0;
         let mut floor_hours = 0.0;
         for i in 0..self.staff.positions() {
@@ -143,9 +151,7 @@ impl Store {
             }
             // Learning by doing and by training: the share 1 - exp(-rate)
             // of the gap closes, so any rate keeps skill in [0, 1].
-            let rate = f64::from(u8::from(worked)) / w.learning_days
-                + w.training_skill_gain * training_per_day;
-            self.staff.skill[i] += (1.0 - self.staff.skill[i]) * (1.0 - libm::exp(-rate));
+            self.staff.skill[i] += (1.0 - self.staff.skill[i]) * closed_share[usize::from(worked)];
             // Quitting: exhaustion (burnout) and dissatisfaction drive it.
             let hazard = quit_base
                 * libm::exp(
