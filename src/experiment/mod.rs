@@ -10,6 +10,7 @@ pub mod best;
 pub mod check;
 pub mod compare;
 pub mod discover;
+pub mod optimize;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
