@@ -224,9 +224,7 @@ pub fn execute(args: &OptimizeArgs) -> Result<(), CliError> {
     let best: Best = pool
         .install(|| opt.rank(&final_sweep, &rows))
         .ok_or_else(|| {
-            CliError::failure(
-                "too few finalists to rank (the search found fewer than two points)",
-            )
+            CliError::failure("too few finalists to rank (the search found fewer than two points)")
         })?;
     best_files::write(&out, &best).map_err(output_error)?;
     report.push_str(&format!(

@@ -247,7 +247,7 @@ impl Search {
     /// and returns, per row, the mean objective and its 95% interval.
     pub fn run<E>(
         &self,
-        mut eval: impl FnMut(u32, &[(f64, f64)], &[Vec<f64>]) -> Result<Vec<(f64, f64, f64)>, E>,
+        mut eval: impl FnMut(u32, &[(f64, f64)], &[Vec<f64>]) -> Result<RoundResults, E>,
     ) -> Result<Vec<Evaluated>, E> {
         let mut evaluated: Vec<Evaluated> = Vec::new();
         for round in 1..=self.rounds {
@@ -294,13 +294,20 @@ pub fn final_seed(seed: u64) -> u64 {
     fnv1a(format!("effectchain optimize final {seed}").as_bytes()) & (i64::MAX as u64)
 }
 
+/// One candidate's test against the best: `None` for the best itself,
+/// else its one-sided p-value and whether it is tied after Holm.
+pub type Tested = Option<(f64, bool)>;
+
+/// The mean objective and the 95% interval of each row of a round.
+pub type RoundResults = Vec<(f64, f64, f64)>;
+
 /// The best of `samples` (per candidate, its per-replication objective
 /// values, paired by replication across candidates) and its ties: every
 /// other candidate is compared with the best by a one-sided paired t-test,
 /// and the family is corrected by Holm's step-down procedure
 /// ([`best::holm`]) at [`ALPHA`]. Returns the best's index and, per
 /// candidate, `None` for the best, `Some((p, tied))` for the others.
-pub fn paired_ties(samples: &[Vec<f64>]) -> Option<(usize, Vec<Option<(f64, bool)>>)> {
+pub fn paired_ties(samples: &[Vec<f64>]) -> Option<(usize, Vec<Tested>)> {
     if samples.len() < 2 || samples.iter().any(|s| s.len() < 2) {
         return None;
     }
@@ -860,10 +867,11 @@ mod tests {
     }
 
     /// Evaluates `f` with noise of sd `noise` (seeded, per round and row).
+    #[allow(clippy::type_complexity)]
     fn noisy(
         f: impl Fn(&[f64]) -> f64,
         noise: f64,
-    ) -> impl FnMut(u32, &[(f64, f64)], &[Vec<f64>]) -> Result<Vec<(f64, f64, f64)>, ()> {
+    ) -> impl FnMut(u32, &[(f64, f64)], &[Vec<f64>]) -> Result<RoundResults, ()> {
         move |round, _, rows| {
             let mut rng = Stream::new(11, u64::from(round), 0, Purpose::Design);
             Ok(rows
