@@ -10,6 +10,7 @@ mod configs;
 mod determinism;
 mod experiments;
 mod msrv;
+mod optimize;
 mod plot;
 mod properties;
 mod safety;
