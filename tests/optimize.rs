@@ -121,6 +121,20 @@ fn a_search_is_the_same_whatever_the_threads_and_after_a_resume() {
             "{name} after resume"
         );
     }
+    // The report shows the search and its answer.
+    assert!(effectchain()
+        .arg("plot")
+        .arg(&one)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let html = String::from_utf8(read(&one.join("report.html"))).unwrap();
+    assert!(
+        html.contains("Optimization over policy.discretion_budget, policy.latitude"),
+        "no optimize fact"
+    );
+    assert!(html.contains("The search, round by round"));
     // Another optimize file does not mix into this folder.
     fs::write(&file, PAIRED.replace("seed = 5", "seed = 6")).unwrap();
     assert_eq!(run(&file, &two, &[]).status.code(), Some(2));

@@ -35,6 +35,7 @@ mod discover;
 mod effects;
 mod font;
 mod heatmap;
+mod optimize;
 mod raster;
 mod report;
 mod run;
