@@ -199,6 +199,18 @@ fn discover_and_best_run_on_finished_folders() {
     assert_eq!(boxed["condition"], "profit_diff_mean < 0");
     let trajectory = String::from_utf8(read(&a.join("prim-trajectory.csv"))).unwrap();
     assert!(trajectory.starts_with("step,coverage,density,mass,restricted\n0,"));
+    // discover draws PRIM's trade-off (and the box, when it found one).
+    for ext in ["png", "svg"] {
+        assert!(
+            a.join(format!("plot-prim-tradeoff.{ext}")).is_file(),
+            "{ext}"
+        );
+    }
+    let svg = String::from_utf8(read(&a.join("plot-prim-tradeoff.svg"))).unwrap();
+    assert!(svg.contains("PRIM peeling trajectory"));
+    if boxed["limits"].as_array().is_some_and(|l| !l.is_empty()) {
+        assert!(a.join("plot-prim-box.png").is_file());
+    }
     let bad = effectchain()
         .arg("discover")
         .arg(&a)

@@ -36,6 +36,7 @@ mod effects;
 mod font;
 mod heatmap;
 mod optimize;
+mod prim;
 mod raster;
 mod report;
 mod run;
