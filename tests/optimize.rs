@@ -138,6 +138,22 @@ fn a_search_is_the_same_whatever_the_threads_and_after_a_resume() {
     // Another optimize file does not mix into this folder.
     fs::write(&file, PAIRED.replace("seed = 5", "seed = 6")).unwrap();
     assert_eq!(run(&file, &two, &[]).status.code(), Some(2));
+    // A sweep's folder is not taken over.
+    let sweep = root.join("sweep.toml");
+    fs::write(&sweep, "base = \"base.toml\"\nreplications = 2\nkpis = [\"profit\"]\n[parameters.\"policy.latitude\"]\nvalues = [0.2, 0.5]\n").unwrap();
+    let swept = root.join("swept");
+    assert!(effectchain()
+        .arg("sweep")
+        .arg(&sweep)
+        .arg("-o")
+        .arg(&swept)
+        .args(["-q", "--no-plots"])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    assert_one_line_error(&run(&file, &swept, &[]), 2, &["did not make"]);
+    assert!(!swept.join("rounds").exists());
     // --resume with nothing to resume.
     assert_one_line_error(
         &run(&file, &root.join("none"), &["--resume"]),

@@ -149,7 +149,7 @@ pub fn execute(args: &OptimizeArgs) -> Result<(), CliError> {
             owner::write_marker(&out, FolderKind::Sweep).map_err(output_error)?;
         }
         Existing::Ours => {
-            if !rounds_dir.is_dir() && out.join(sweep_files::MANIFEST_FILE).exists() {
+            if !rounds_dir.is_dir() && sweep_files::holds(&out) != sweep_files::Holds::Nothing {
                 return Err(CliError::input(format!(
                     "`{}` holds a sweep that `effectchain optimize` did not make; use another --out",
                     out.display()
