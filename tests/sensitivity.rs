@@ -199,6 +199,18 @@ fn discover_and_best_run_on_finished_folders() {
     assert_eq!(boxed["condition"], "profit_diff_mean < 0");
     let trajectory = String::from_utf8(read(&a.join("prim-trajectory.csv"))).unwrap();
     assert!(trajectory.starts_with("step,coverage,density,mass,restricted\n0,"));
+    // discover draws PRIM's trade-off (and the box, when it found one).
+    for ext in ["png", "svg"] {
+        assert!(
+            a.join(format!("plot-prim-tradeoff.{ext}")).is_file(),
+            "{ext}"
+        );
+    }
+    let svg = String::from_utf8(read(&a.join("plot-prim-tradeoff.svg"))).unwrap();
+    assert!(svg.contains("PRIM peeling trajectory"));
+    if boxed["limits"].as_array().is_some_and(|l| !l.is_empty()) {
+        assert!(a.join("plot-prim-box.png").is_file());
+    }
     let bad = effectchain()
         .arg("discover")
         .arg(&a)
@@ -239,4 +251,52 @@ fn discover_and_best_run_on_finished_folders() {
     let tied = best["tied"].as_array().unwrap();
     assert_eq!(tied[0], best["best"]);
     assert_eq!(tied.len() as u64 + best["worse"].as_u64().unwrap(), 3);
+}
+
+#[test]
+fn distributions_shape_the_samples_and_bad_ones_are_one_line_errors() {
+    let normal = SOBOL.replacen(
+        "[parameters.\"market.nonroutine_share\"]\nfrom = 0.0\nto = 1.0\n",
+        "[parameters.\"market.nonroutine_share\"]\nfrom = 0.0\nto = 1.0\ndistribution = \"normal\"\nmean = 0.3\nsd = 0.05\n",
+        1,
+    );
+    assert_ne!(normal, SOBOL);
+    let (_dir, root, file) = workspace(&normal);
+    let study = effectchain::experiment::sensitivity::Study::from_file(&file).unwrap();
+    // Normal(0.3, 0.05): almost every sample within 4 sd, the median near
+    // the mean; the uniform parameter still fills its range.
+    let x: Vec<f64> = (0..study.sweep.points())
+        .map(|i| study.sweep.point(i)[0])
+        .collect();
+    assert!(x.iter().all(|v| (0.1..=0.5).contains(v)), "{x:?}");
+    let mut sorted = x.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert!((sorted[sorted.len() / 2] - 0.3).abs() < 0.03, "{sorted:?}");
+    let y: Vec<f64> = (0..study.sweep.points())
+        .map(|i| study.sweep.point(i)[1])
+        .collect();
+    assert!(y.iter().any(|v| *v < 0.2) && y.iter().any(|v| *v > 0.8));
+    let out = root.join("o");
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "\"normal\"",
+            "\"beta\"",
+            &["distribution", "`normal`, `triangular` or `lognormal`"],
+        ),
+        (
+            "sd = 0.05",
+            "sd = -1.0",
+            &["distribution", "`sd` must be a number above 0"],
+        ),
+        (
+            "sd = 0.05",
+            "sd = 0.05\nmode = 0.2",
+            &["mode", "not used by distribution = \"normal\""],
+        ),
+    ];
+    for (from, to, expect) in cases {
+        fs::write(&file, normal.replacen(from, to, 1)).unwrap();
+        assert_one_line_error(&run(&file, &out, &[]), 2, expect);
+        assert!(!out.exists());
+    }
 }

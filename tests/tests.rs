@@ -11,6 +11,7 @@ mod determinism;
 mod docs;
 mod experiments;
 mod msrv;
+mod optimize;
 mod plot;
 mod properties;
 mod safety;

@@ -12,6 +12,7 @@ mod compare;
 mod completions;
 mod discover;
 mod init;
+mod optimize;
 mod plot;
 mod progress;
 mod run;
@@ -129,6 +130,16 @@ pub enum Command {
     ///
     /// Example: effectchain discover output/latitude-payoff-sobol
     Discover(discover::DiscoverArgs),
+    /// Search the policy levers for the best policy, with its ties.
+    ///
+    /// A coarse design over the levers' ranges, then rounds that refine
+    /// around the best point, all paired with the base policy (common
+    /// random numbers); the best points are re-evaluated on fresh
+    /// replications and the best is reported with every point not
+    /// distinguishable from it (Holm-corrected paired tests).
+    ///
+    /// Example: effectchain optimize configs/optimize/latitude-online-rival.toml
+    Optimize(optimize::OptimizeArgs),
     /// Draw the plots and the report of an output folder.
     ///
     /// Reads the results in OUTPUT_DIR (a run, comparison, sweep or
@@ -328,6 +339,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => sweep::merge(&args),
         Command::Sensitivity(args) => sensitivity::execute(&args),
         Command::Discover(args) => discover::execute(&args),
+        Command::Optimize(args) => optimize::execute(&args),
         Command::Plot(args) => plot::execute(&args),
         Command::Check(args) => check::execute(&args),
         #[cfg(feature = "serve")]

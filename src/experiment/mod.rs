@@ -10,6 +10,7 @@ pub mod best;
 pub mod check;
 pub mod compare;
 pub mod discover;
+pub mod optimize;
 mod options;
 pub mod sensitivity;
 pub mod stats;

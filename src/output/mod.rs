@@ -24,6 +24,7 @@ pub mod comparison;
 pub mod csv;
 pub mod discover;
 pub mod json;
+pub mod optimize;
 pub mod owner;
 pub mod sensitivity;
 pub mod sweep;

@@ -35,6 +35,8 @@ mod discover;
 mod effects;
 mod font;
 mod heatmap;
+mod optimize;
+mod prim;
 mod raster;
 mod report;
 mod run;

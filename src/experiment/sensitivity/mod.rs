@@ -35,6 +35,7 @@
 //! numbers the noise is shared by all samples of one replication, so this
 //! share is an upper bound on what it adds to each index.
 
+pub mod distribution;
 pub mod morris;
 pub mod sobol;
 
@@ -49,6 +50,7 @@ use crate::input;
 
 use super::stats::t_975;
 use super::sweep::{fnv1a, Parameter, PointResult, Sweep, SweepSource, CONTROLLED};
+use distribution::Distribution;
 
 /// Most evaluated samples (rows) of one study.
 pub const MAX_ROWS: u64 = 200_000;
@@ -81,6 +83,82 @@ struct RawStudy {
 struct RawRange {
     from: f64,
     to: f64,
+    distribution: Option<String>,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    mode: Option<f64>,
+    median: Option<f64>,
+    sigma: Option<f64>,
+}
+
+impl RawRange {
+    /// The distribution the range names (uniform by default), with only
+    /// its own parameters given.
+    fn distribution(&self, file: &Path, key: &str) -> Result<Distribution, ConfigError> {
+        let name = self.distribution.as_deref().unwrap_or("uniform");
+        let given = [
+            ("mean", self.mean),
+            ("sd", self.sd),
+            ("mode", self.mode),
+            ("median", self.median),
+            ("sigma", self.sigma),
+        ];
+        let (wanted, d): (&[&str], Option<Distribution>) = match name {
+            "uniform" => (&[], Some(Distribution::Uniform)),
+            "normal" => (
+                &["mean", "sd"],
+                self.mean
+                    .zip(self.sd)
+                    .map(|(mean, sd)| Distribution::Normal { mean, sd }),
+            ),
+            "triangular" => (
+                &["mode"],
+                self.mode.map(|mode| Distribution::Triangular { mode }),
+            ),
+            "lognormal" => (
+                &["median", "sigma"],
+                self.median
+                    .zip(self.sigma)
+                    .map(|(median, sigma)| Distribution::LogNormal { median, sigma }),
+            ),
+            other => {
+                return Err(err(
+                    file,
+                    &format!("{key}.distribution"),
+                    format!(
+                        "expected `uniform`, `normal`, `triangular` or `lognormal`, found `{}`",
+                        input::quote(other)
+                    ),
+                ))
+            }
+        };
+        for (k, v) in given {
+            if v.is_some() && !wanted.contains(&k) {
+                return Err(err(
+                    file,
+                    &format!("{key}.{k}"),
+                    format!("is not used by distribution = \"{name}\"; remove it"),
+                ));
+            }
+        }
+        let d = d.ok_or_else(|| {
+            err(
+                file,
+                &format!("{key}.distribution"),
+                format!(
+                    "distribution = \"{name}\" needs {}",
+                    wanted
+                        .iter()
+                        .map(|w| format!("`{w}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            )
+        })?;
+        d.check(self.from, self.to)
+            .map_err(|m| err(file, &format!("{key}.distribution"), m))?;
+        Ok(d)
+    }
 }
 
 /// How the samples are laid out and analysed.
@@ -108,6 +186,8 @@ pub struct Study {
     pub bootstrap: u32,
     /// `(from, to)` of every parameter, in the sweep's parameter order.
     pub ranges: Vec<(f64, f64)>,
+    /// Every parameter's distribution on its range (by inverse CDF).
+    pub distributions: Vec<Distribution>,
     /// The samples in the unit cube, in point-id order.
     pub unit_rows: Vec<Vec<f64>>,
     /// The `[set]` overrides every sample runs with, as written.
@@ -132,7 +212,12 @@ fn range_of(key: &str) -> Option<String> {
         "levels" => Some(LEVELS_RANGE.into()),
         "bootstrap" => Some(BOOTSTRAP_RANGE.into()),
         "second_order" => Some("true or false".into()),
-        k if k.ends_with(".from") || k.ends_with(".to") => Some("a number".into()),
+        k if [".from", ".to", ".mean", ".sd", ".mode", ".median", ".sigma"]
+            .iter()
+            .any(|e| k.ends_with(e)) =>
+        {
+            Some("a number".into())
+        }
         _ => None,
     }
 }
@@ -348,6 +433,7 @@ impl Study {
             .collect();
         let mut parameters = Vec::new();
         let mut ranges = Vec::new();
+        let mut distributions = Vec::new();
         for (path, r) in &raw.parameters {
             let key = format!("parameters.\"{path}\"");
             if CONTROLLED.contains(&path.as_str()) {
@@ -385,6 +471,7 @@ impl Study {
                 integer,
             });
             ranges.push((r.from, r.to));
+            distributions.push(r.distribution(file, &key)?);
         }
         for (key, value) in &raw.baseline {
             let mut probe = base.clone();
@@ -408,8 +495,9 @@ impl Study {
             .map(|u| {
                 u.iter()
                     .zip(&parameters)
-                    .map(|(u, p)| {
-                        let v = p.values[0] + (p.values[1] - p.values[0]) * u;
+                    .zip(&distributions)
+                    .map(|((u, p), d)| {
+                        let v = d.quantile(*u, p.values[0], p.values[1]);
                         if p.integer {
                             v.round()
                         } else {
@@ -445,6 +533,7 @@ impl Study {
             output,
             bootstrap,
             ranges,
+            distributions,
             unit_rows,
             set: set
                 .iter()

@@ -163,6 +163,8 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
     let mut figures = figures;
     super::best::extend(dir, &mut story)?;
     super::discover::extend(dir, &mut story)?;
+    super::optimize::extend(dir, &mut story)?;
+    super::prim::extend(dir, &mut story, &mut figures)?;
     // A sensitivity study's folder is a sweep folder with its indices.
     super::sensitivity::extend(dir, &mut story, &mut figures)?;
     Ok((story, figures))
