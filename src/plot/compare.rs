@@ -27,16 +27,8 @@ const YEAR: f64 = crate::experiment::switch::DAYS_PER_YEAR as f64;
 use crate::config::Config;
 use crate::experiment::compare::MECHANISMS;
 
-/// The comparison summary.
-pub const COMPARISON_FILE: &str = "comparison.json";
-/// Policy A's daily series.
-pub const DAILY_A_FILE: &str = "daily-a.csv";
-/// Policy B's daily series.
-pub const DAILY_B_FILE: &str = "daily-b.csv";
-/// The cumulative paired profit difference per day after the switch.
-pub const CUMULATIVE_FILE: &str = "cumulative-difference.csv";
-/// How the comparison was made.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub use crate::output::comparison::{COMPARISON_FILE, CUMULATIVE_FILE, DAILY_A_FILE, DAILY_B_FILE};
+pub use crate::output::MANIFEST_FILE;
 
 /// One mechanism's share of the profit difference.
 #[derive(Debug, Clone)]
