@@ -220,159 +220,9 @@ impl Sweep {
                 ));
             }
         }
-        let kpis = match raw.kpis {
-            Some(list) if list.is_empty() => {
-                return Err(err(
-                    file,
-                    Some("kpis".into()),
-                    "expected at least one KPI name".into(),
-                ))
-            }
-            Some(list) => list,
-            None => DEFAULT_KPIS.iter().map(|s| s.to_string()).collect(),
-        };
-        for (i, name) in kpis.iter().enumerate() {
-            if !KPI_DEFS.iter().any(|d| d.name == name) {
-                return Err(err(
-                    file,
-                    Some("kpis".into()),
-                    format!(
-                        "unknown KPI `{}` (see the KPI list in docs/MODEL.md)",
-                        input::quote(name)
-                    ),
-                ));
-            }
-            if kpis[..i].contains(name) {
-                return Err(err(
-                    file,
-                    Some("kpis".into()),
-                    format!("`{name}` is listed twice; list each KPI once"),
-                ));
-            }
-        }
-        let integer_keys: BTreeMap<String, bool> = base
-            .params()
-            .into_iter()
-            .map(|p| (p.path(), p.integer))
-            .collect();
-        let key_of = |path: &str| format!("parameters.\"{path}\"");
-        for (path, p) in &raw.parameters {
-            if let Some(steps) = p.steps.filter(|s| *s == 0 || *s > MAX_POINTS) {
-                return Err(err(
-                    file,
-                    Some(format!("{}.steps", key_of(path))),
-                    format!("expected {}, found {steps}", points_range()),
-                ));
-            }
-        }
-        // The grid's size from the counts alone, before any value is made.
-        if raw.design == "grid" {
-            let n = raw
-                .parameters
-                .values()
-                .map(|p| {
-                    p.values
-                        .as_ref()
-                        .map_or(p.steps.unwrap_or(1), |v| v.len() as u64)
-                })
-                .fold(1u64, |a, b| a.saturating_mul(b.max(1)));
-            check_point_count(file, n)?;
-        }
-        let mut parameters = Vec::new();
-        for (path, p) in &raw.parameters {
-            let Some(&integer) = integer_keys.get(path) else {
-                return Err(err(
-                    file,
-                    Some(key_of(path)),
-                    "not a numeric config key".into(),
-                ));
-            };
-            if let Some(values) = &p.values {
-                if integer {
-                    if let Some(v) = values.iter().find(|v| v.fract() != 0.0 || !v.is_finite()) {
-                        return Err(err(
-                            file,
-                            Some(format!("{}.values", key_of(path))),
-                            format!(
-                                "`{path}` takes whole numbers, found {v}; give whole numbers only"
-                            ),
-                        ));
-                    }
-                }
-                if let Some(v) = values.iter().enumerate().find_map(|(i, v)| {
-                    values[..i]
-                        .iter()
-                        .any(|w| w.to_bits() == v.to_bits())
-                        .then_some(v)
-                }) {
-                    return Err(err(
-                        file,
-                        Some(format!("{}.values", key_of(path))),
-                        format!("{v} is listed twice; list each value once"),
-                    ));
-                }
-            }
-            let values = match (&p.values, p.from, p.to, p.steps) {
-                // A Latin hypercube samples a range; a grid or list takes values.
-                (None, Some(from), Some(to), None) if lhs => vec![from, to],
-                _ if lhs => {
-                    return Err(err(
-                        file,
-                        Some(key_of(path)),
-                        "a Latin hypercube samples a range: give `from` and `to` only".into(),
-                    ))
-                }
-                (Some(v), None, None, None) if !v.is_empty() => v.clone(),
-                (None, Some(from), Some(to), Some(steps)) if steps >= 1 => {
-                    if steps == 1 {
-                        vec![from]
-                    } else {
-                        // Computed from the index, not by accumulation, so
-                        // no rounding error builds up along the range.
-                        (0..steps)
-                            .map(|i| from + (to - from) * i as f64 / (steps - 1) as f64)
-                            .collect()
-                    }
-                }
-                _ => return Err(err(
-                    file,
-                    Some(key_of(path)),
-                    "expected either `values = [...]` (non-empty) or `from`, `to` and `steps >= 1`"
-                        .into(),
-                )),
-            };
-            // Whole-number keys take rounded values (a range in steps), and
-            // are checked as run; two steps may not round to one value.
-            let values: Vec<f64> = if integer {
-                values.iter().map(|v| v.round()).collect()
-            } else {
-                values
-            };
-            if !lhs {
-                if let Some(w) = values.windows(2).find(|w| w[0] == w[1]) {
-                    return Err(err(
-                        file,
-                        Some(format!("{}.steps", key_of(path))),
-                        format!(
-                            "two steps give the same value {} (`{path}` takes whole numbers); \
-                             use fewer steps",
-                            w[0]
-                        ),
-                    ));
-                }
-            }
-            for v in &values {
-                let mut probe = base.clone();
-                probe
-                    .set(path, toml::Value::Float(*v))
-                    .map_err(|e| err(file, Some(key_of(path)), e.message))?;
-            }
-            parameters.push(Parameter {
-                path: path.clone(),
-                values,
-                integer,
-            });
-        }
+        let kpis = kpis(file, raw.kpis.as_deref())?;
+        let mut parameters = parameters(file, &raw, &base, lhs)?;
+        let integer_keys = integer_keys(&base);
         let design = match raw.design.as_str() {
             "grid" => Design::Grid,
             "latin_hypercube" => Design::LatinHypercube {
@@ -637,4 +487,178 @@ impl Sweep {
         text.push_str(&base);
         (text, base)
     }
+}
+
+/// The KPIs a sweep keeps: the file's `kpis` list (known names, each once)
+/// or [`DEFAULT_KPIS`].
+fn kpis(file: &Path, raw: Option<&[String]>) -> Result<Vec<String>, ConfigError> {
+    let kpis = match raw {
+        Some([]) => {
+            return Err(err(
+                file,
+                Some("kpis".into()),
+                "expected at least one KPI name".into(),
+            ))
+        }
+        Some(list) => list.to_vec(),
+        None => DEFAULT_KPIS.iter().map(|s| s.to_string()).collect(),
+    };
+    for (i, name) in kpis.iter().enumerate() {
+        if !KPI_DEFS.iter().any(|d| d.name == name) {
+            return Err(err(
+                file,
+                Some("kpis".into()),
+                format!(
+                    "unknown KPI `{}` (see the KPI list in docs/MODEL.md)",
+                    input::quote(name)
+                ),
+            ));
+        }
+        if kpis[..i].contains(name) {
+            return Err(err(
+                file,
+                Some("kpis".into()),
+                format!("`{name}` is listed twice; list each KPI once"),
+            ));
+        }
+    }
+    Ok(kpis)
+}
+
+/// The varied parameters in name order: each a numeric key of `base`, its
+/// values given or stepped (rounded for whole-number keys, distinct) or,
+/// for a Latin hypercube, its range, every value valid for the key.
+fn parameters(
+    file: &Path,
+    raw: &RawSweep,
+    base: &Config,
+    lhs: bool,
+) -> Result<Vec<Parameter>, ConfigError> {
+    let integer_keys = integer_keys(base);
+    let key_of = |path: &str| format!("parameters.\"{path}\"");
+    for (path, p) in &raw.parameters {
+        if let Some(steps) = p.steps.filter(|s| *s == 0 || *s > MAX_POINTS) {
+            return Err(err(
+                file,
+                Some(format!("{}.steps", key_of(path))),
+                format!("expected {}, found {steps}", points_range()),
+            ));
+        }
+    }
+    // The grid's size from the counts alone, before any value is made.
+    if raw.design == "grid" {
+        let n = raw
+            .parameters
+            .values()
+            .map(|p| {
+                p.values
+                    .as_ref()
+                    .map_or(p.steps.unwrap_or(1), |v| v.len() as u64)
+            })
+            .fold(1u64, |a, b| a.saturating_mul(b.max(1)));
+        check_point_count(file, n)?;
+    }
+    let mut parameters = Vec::new();
+    for (path, p) in &raw.parameters {
+        let Some(&integer) = integer_keys.get(path) else {
+            return Err(err(
+                file,
+                Some(key_of(path)),
+                "not a numeric config key".into(),
+            ));
+        };
+        if let Some(values) = &p.values {
+            if integer {
+                if let Some(v) = values.iter().find(|v| v.fract() != 0.0 || !v.is_finite()) {
+                    return Err(err(
+                        file,
+                        Some(format!("{}.values", key_of(path))),
+                        format!("`{path}` takes whole numbers, found {v}; give whole numbers only"),
+                    ));
+                }
+            }
+            if let Some(v) = values.iter().enumerate().find_map(|(i, v)| {
+                values[..i]
+                    .iter()
+                    .any(|w| w.to_bits() == v.to_bits())
+                    .then_some(v)
+            }) {
+                return Err(err(
+                    file,
+                    Some(format!("{}.values", key_of(path))),
+                    format!("{v} is listed twice; list each value once"),
+                ));
+            }
+        }
+        let values =
+            match (&p.values, p.from, p.to, p.steps) {
+                // A Latin hypercube samples a range; a grid or list takes values.
+                (None, Some(from), Some(to), None) if lhs => vec![from, to],
+                _ if lhs => {
+                    return Err(err(
+                        file,
+                        Some(key_of(path)),
+                        "a Latin hypercube samples a range: give `from` and `to` only".into(),
+                    ))
+                }
+                (Some(v), None, None, None) if !v.is_empty() => v.clone(),
+                (None, Some(from), Some(to), Some(steps)) if steps >= 1 => {
+                    if steps == 1 {
+                        vec![from]
+                    } else {
+                        // Computed from the index, not by accumulation, so
+                        // no rounding error builds up along the range.
+                        (0..steps)
+                            .map(|i| from + (to - from) * i as f64 / (steps - 1) as f64)
+                            .collect()
+                    }
+                }
+                _ => return Err(err(
+                    file,
+                    Some(key_of(path)),
+                    "expected either `values = [...]` (non-empty) or `from`, `to` and `steps >= 1`"
+                        .into(),
+                )),
+            };
+        // Whole-number keys take rounded values (a range in steps), and
+        // are checked as run; two steps may not round to one value.
+        let values: Vec<f64> = if integer {
+            values.iter().map(|v| v.round()).collect()
+        } else {
+            values
+        };
+        if !lhs {
+            if let Some(w) = values.windows(2).find(|w| w[0] == w[1]) {
+                return Err(err(
+                    file,
+                    Some(format!("{}.steps", key_of(path))),
+                    format!(
+                        "two steps give the same value {} (`{path}` takes whole numbers); \
+                         use fewer steps",
+                        w[0]
+                    ),
+                ));
+            }
+        }
+        for v in &values {
+            let mut probe = base.clone();
+            probe
+                .set(path, toml::Value::Float(*v))
+                .map_err(|e| err(file, Some(key_of(path)), e.message))?;
+        }
+        parameters.push(Parameter {
+            path: path.clone(),
+            values,
+            integer,
+        });
+    }
+    Ok(parameters)
+}
+
+/// Every numeric config key of `base`, and whether it takes whole numbers.
+fn integer_keys(base: &Config) -> BTreeMap<String, bool> {
+    base.params()
+        .into_iter()
+        .map(|p| (p.path(), p.integer))
+        .collect()
 }
