@@ -80,7 +80,7 @@ fn assert_svg(path: &Path) -> String {
     // Text is drawn from the embedded font as glyph outlines, so the SVG
     // needs no font on the viewing machine.
     assert!(!text.contains("<text"), "{}", path.display());
-    assert!(text.contains("<path id="), "{}", path.display());
+    assert!(text.contains("<path aria-label="), "{}", path.display());
     text
 }
 
@@ -176,6 +176,43 @@ fn a_run_folder_gets_plots_and_a_report() {
     );
     // Fast enough to run after every command (generous for debug builds).
     assert!(took < Duration::from_secs(20), "rendering took {took:?}");
+}
+
+/// Every plot and the report are byte-identical whatever the number of
+/// threads that draws them, and the PNG is the SVG's picture (same size).
+#[test]
+fn plots_are_the_same_bytes_on_one_thread_and_on_four() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmp = compare_folder(dir.path());
+    let draw = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let written = pool.install(|| plot::render_folder(&cmp)).unwrap();
+        written
+            .iter()
+            .map(|p| (p.clone(), fs::read(p).unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let one = draw(1);
+    let four = draw(4);
+    assert!(one.len() > 4, "{} files", one.len());
+    for ((path, a), (path_b, b)) in one.iter().zip(&four) {
+        assert_eq!(path, path_b);
+        assert!(a == b, "{} differs between 1 and 4 threads", path.display());
+    }
+    assert_eq!(one.len(), four.len());
+    let png = fs::read(cmp.join("plot-profit.png")).unwrap();
+    // The IHDR chunk: width and height, big-endian, at bytes 16..24.
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    let svg = fs::read_to_string(cmp.join("plot-profit.svg")).unwrap();
+    assert!(
+        svg.contains(&format!(r#"viewBox="0 0 {} {}""#, size(16), size(20))),
+        "the PNG is {} x {}",
+        size(16),
+        size(20)
+    );
 }
 
 /// A comparison folder as `effectchain compare` writes it.
@@ -718,9 +755,9 @@ fn chromium(profile: &Path, args: &[String], page: &Path) -> std::process::Outpu
 
 /// Share of pixels of a PNG that are not near-white.
 fn ink_share(png_path: &Path) -> f64 {
-    let decoder = png::Decoder::new(fs::File::open(png_path).unwrap());
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(png_path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
     let pixels = buf[..info.buffer_size()].chunks(channels);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use effectchain::config::Config;
-use effectchain::engine::KPI_DEFS;
+use effectchain::engine::{HEADLINE_KPIS, KPI_DEFS};
 use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
 use effectchain::experiment::switch::DAYS_PER_YEAR;
 use effectchain::output::{comparison, FolderKind};
@@ -146,20 +146,6 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     plots.transpose().map(|_| ())
 }
 
-/// The KPIs printed after a comparison.
-const SHOWN: [&str; 10] = [
-    "profit",
-    "revenue",
-    "served",
-    "lost_visit_share",
-    "annual_retention",
-    "mean_happiness",
-    "staff_satisfaction",
-    "exhaustion",
-    "annual_turnover",
-    "time_per_customer",
-];
-
 fn report(
     runs: &ComparisonRuns,
     a: &comparison::Side<'_>,
@@ -175,10 +161,10 @@ fn report(
         "{:<20} {:>12} {:>12} {:>12}  {:<27}\n",
         "KPI", "A", "B", "B - A", "95% CI of B - A"
     ));
-    for name in SHOWN {
+    for name in HEADLINE_KPIS {
         let i = KPI_DEFS
             .iter()
-            .position(|d| d.name == name)
+            .position(|d| d.name == *name)
             .expect("known KPI");
         let d = &c.difference[i];
         s.push_str(&format!(

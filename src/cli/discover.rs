@@ -118,7 +118,9 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), CliError> {
         return Err(CliError::input(format!(
             "--condition: `{}` is not a column of {}; expected one of {}",
             condition.column,
-            args.dir.join("points.csv").display(),
+            args.dir
+                .join(effectchain::output::sweep::POINTS_FILE)
+                .display(),
             table.columns.join(", ")
         )));
     };

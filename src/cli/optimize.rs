@@ -84,9 +84,7 @@ fn run_sweep(
             let progress = Progress::with_unit(total, label, quiet);
             progress.advance(total - todo.len() as u64);
             let result = sweep.run_points(&todo, &|point| {
-                writer.append(&point).map_err(|e| e.to_string())?;
-                progress.tick();
-                Ok(())
+                writer.append(&point).map(|()| progress.tick())
             });
             progress.finish();
             result.map_err(|e| {

@@ -147,9 +147,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), CliError> {
         progress.advance(in_shard - todo.len() as u64);
         let result = pool.install(|| {
             sweep.run_points(&todo, &|point| {
-                writer.append(&point).map_err(|e| e.to_string())?;
-                progress.tick();
-                Ok(())
+                writer.append(&point).map(|()| progress.tick())
             })
         });
         progress.finish();

@@ -214,3 +214,38 @@ impl Kpis {
         }
     }
 }
+
+/// The headline KPIs, in the order a reader sees them: the table of a run's
+/// or a comparison's report and the table `effectchain compare` prints.
+/// (A sweep keeps its own default columns, `experiment::sweep::DEFAULT_KPIS`,
+/// part of the `points.csv` contract.)
+pub const HEADLINE_KPIS: &[&str] = &[
+    "profit",
+    "revenue",
+    "visits",
+    "served",
+    "lost_visit_share",
+    "active_customers",
+    "annual_retention",
+    "mean_happiness",
+    "staff_satisfaction",
+    "exhaustion",
+    "annual_turnover",
+    "time_per_customer",
+    "service_standard",
+    "queue_wait",
+    "customer_base_value",
+];
+
+#[cfg(test)]
+mod headline_tests {
+    use super::*;
+
+    #[test]
+    fn every_headline_kpi_is_a_kpi_listed_once() {
+        for (i, name) in HEADLINE_KPIS.iter().enumerate() {
+            assert!(KPI_DEFS.iter().any(|d| d.name == *name), "{name}");
+            assert!(!HEADLINE_KPIS[..i].contains(name), "{name}");
+        }
+    }
+}

@@ -13,7 +13,7 @@
 
 mod kpi;
 
-pub use kpi::{DailyPoint, Kpis, ValueDef, DAILY_DEFS, KPI_DEFS};
+pub use kpi::{DailyPoint, Kpis, ValueDef, DAILY_DEFS, HEADLINE_KPIS, KPI_DEFS};
 
 use rayon::prelude::*;
 

@@ -1,8 +1,9 @@
 //! The customers of one store and the visit calendar.
 //!
 //! Customers are stored array-of-structs: a visit touches every field of
-//! one customer, and one 40-byte record is one cache line, where separate
-//! arrays would cost a cache miss per field. A customer is a slot index;
+//! one customer, and its 40-byte record lies in one or two 64-byte cache
+//! lines (half the slots straddle a line boundary), where separate arrays
+//! would cost a cache miss per field. A customer is a slot index;
 //! slots of defected customers are recycled through a free list, so memory
 //! follows the active customer base, not the horizon. Each living customer
 //! sits in exactly one calendar bucket: the day of their next visit. Days are
@@ -45,7 +46,7 @@ pub struct Traits {
     pub opportunist: bool,
 }
 
-/// One customer's state (40 bytes: one cache line holds it with room).
+/// One customer's state (40 bytes: one or two cache lines).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Customer {
     /// Happiness with the store, 0..1.

@@ -75,6 +75,26 @@ fn num(v: f64) -> String {
     format!("{v}")
 }
 
+/// The CSV writer every file is written with: `\n` line ends, fields quoted
+/// only where they must be.
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+/// One CSV record of `fields`, newline-terminated, written like the files
+/// of this module (for files written a record at a time, such as a
+/// sweep's `points.csv`, and the validation data sets).
+pub fn record<T: AsRef<[u8]>>(fields: impl IntoIterator<Item = T>) -> String {
+    let mut w = writer();
+    // Writing to memory has no I/O to fail, and every field is text.
+    w.write_record(fields)
+        .expect("a CSV record is written to memory");
+    let bytes = w.into_inner().expect("a CSV buffer in memory flushes");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+}
+
 fn write(
     file: &'static str,
     header: Vec<String>,
@@ -84,9 +104,7 @@ fn write(
         file,
         message: e.to_string(),
     };
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = writer();
     w.write_record(&header).map_err(|e| fail(&e))?;
     for row in rows {
         w.write_record(&row).map_err(|e| fail(&e))?;

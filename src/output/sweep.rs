@@ -38,7 +38,7 @@ pub const PARTIAL_FILE: &str = "points.partial.csv";
 /// Which sweep and shard a folder belongs to.
 pub const STATE_FILE: &str = "sweep-state.json";
 /// How the results were made.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub use super::MANIFEST_FILE;
 /// Break-even values and best points.
 pub const BREAKEVEN_FILE: &str = "breakeven.json";
 
@@ -339,27 +339,16 @@ pub fn header(sweep: &Sweep) -> String {
             ]);
         }
     }
-    cols.join(",") + "\n"
+    super::csv::record(&cols)
 }
 
 /// One point's CSV row (newline-terminated).
 pub fn row(point: &PointResult) -> String {
-    let mut row = point.id.to_string();
-    let mut push = |v: f64| {
-        row.push(',');
-        row.push_str(&v.to_string());
-    };
-    for v in &point.values {
-        push(*v);
-    }
     let all = point.kpis.iter().chain(point.differences.iter().flatten());
-    for s in all {
-        push(s.mean);
-        push(s.ci_low);
-        push(s.ci_high);
-    }
-    row.push('\n');
-    row
+    let fields = std::iter::once(point.id.to_string())
+        .chain(point.values.iter().map(f64::to_string))
+        .chain(all.flat_map(|s| [s.mean, s.ci_low, s.ci_high].map(|v| v.to_string())));
+    super::csv::record(fields)
 }
 
 /// Parses a row back (the inverse of [`row`]), or `None` if it is torn.

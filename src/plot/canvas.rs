@@ -1,13 +1,15 @@
-//! A plotters drawing backend that records what a chart draws, so one chart
-//! layout can be written both as SVG ([`super::svg`]) and as PNG
-//! ([`super::raster`]) with the same shapes and the same embedded font.
+//! A plotters drawing backend that writes what a chart draws as SVG
+//! elements. Shapes become `<rect>`, `<polygon>`, `<polyline>` and
+//! `<circle>`; each text is kept as a [`Text`] until [`super::svg`] turns
+//! it into glyph outlines, so one layout gives both the SVG and, rendered by
+//! resvg from that SVG, the PNG.
 //!
-//! Plotters works in whole pixels; the recording turns its coordinates into
-//! pixel centres (`x + 0.5`) for strokes and polygons and into pixel edges
-//! for filled rectangles, the convention both renderers share.
+//! Plotters works in whole pixels; strokes and polygons go through pixel
+//! centres (`x + 0.5`), filled rectangles cover whole pixels.
 
 use std::cell::RefCell;
 use std::convert::Infallible;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use plotters::coord::Shift;
@@ -21,87 +23,44 @@ use plotters_backend::{
 use super::font::Faces;
 
 /// A point in pixels (x to the right, y down).
-pub type Pt = (f32, f32);
+type Pt = (f32, f32);
 
-/// A colour with opacity.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rgba {
-    pub rgb: (u8, u8, u8),
-    /// Opacity in [0, 1].
-    pub alpha: f32,
-}
-
-impl From<BackendColor> for Rgba {
-    fn from(c: BackendColor) -> Rgba {
-        Rgba {
-            rgb: c.rgb,
-            alpha: c.alpha.clamp(0.0, 1.0) as f32,
-        }
-    }
-}
-
-/// How a text is placed relative to its anchor point.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TextPlacement {
-    /// Fraction of the width left of the anchor (0 left, 0.5 centre, 1 right).
-    pub h: f32,
-    /// Vertical anchor: the top, middle or bottom of the line box.
-    pub v: VAnchor,
-    /// Clockwise rotation about the anchor, in degrees (0, 90, 180, 270).
-    pub rotation: f32,
-}
-
-/// Vertical anchor of a text line box (ascent plus descent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VAnchor {
-    Top,
-    Middle,
-    Bottom,
-}
-
-/// One recorded drawing operation.
+/// One line of text, placed: drawn at `(0, baseline)` with `anchor`, then
+/// rotated clockwise by `rotation` degrees and moved to `at`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Op {
-    /// A filled polygon.
-    Fill { points: Vec<Pt>, color: Rgba },
-    /// A stroked polyline (closed: back to its first point).
-    Stroke {
-        points: Vec<Pt>,
-        width: f32,
-        color: Rgba,
-        closed: bool,
-    },
-    /// A circle, filled or stroked.
-    Circle {
-        center: Pt,
-        radius: f32,
-        color: Rgba,
-        fill: bool,
-        width: f32,
-    },
-    /// One line of text in the embedded font.
-    Text {
-        text: String,
-        at: Pt,
-        size: f32,
-        color: Rgba,
-        bold: bool,
-        place: TextPlacement,
-    },
+pub struct Text {
+    pub text: String,
+    pub at: Pt,
+    pub baseline: f32,
+    /// The SVG `text-anchor`: `start`, `middle` or `end`.
+    pub anchor: &'static str,
+    pub rotation: f32,
+    pub size: f32,
+    pub bold: bool,
+    /// The SVG paint attributes (` fill="#222222"`).
+    pub paint: String,
 }
 
-/// A finished drawing: its size in pixels and its operations in order.
+/// One part of a drawing, in drawing order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A shape, as one SVG element.
+    Shape(String),
+    Text(Text),
+}
+
+/// A finished drawing: its size in pixels and its items in order.
 #[derive(Debug, Clone)]
 pub struct Drawing {
     pub width: u32,
     pub height: u32,
-    pub ops: Vec<Op>,
+    pub items: Vec<Item>,
 }
 
-/// The recording backend.
-pub struct Recorder {
+/// The SVG-writing backend.
+pub struct Canvas {
     size: (u32, u32),
-    ops: Rc<RefCell<Vec<Op>>>,
+    items: Rc<RefCell<Vec<Item>>>,
     faces: &'static Faces,
 }
 
@@ -109,7 +68,7 @@ pub struct Recorder {
 pub type DrawResult = Result<(), DrawingAreaErrorKind<Infallible>>;
 
 /// The root drawing area of a chart.
-pub type Area = DrawingArea<Recorder, Shift>;
+pub type Area = DrawingArea<Canvas, Shift>;
 
 /// Lets `draw` lay a chart out on a `width` x `height` canvas and returns
 /// what it drew.
@@ -118,18 +77,22 @@ pub fn record(
     (width, height): (u32, u32),
     draw: impl FnOnce(&Area) -> DrawResult,
 ) -> Result<Drawing, String> {
-    let ops = Rc::new(RefCell::new(Vec::new()));
-    let recorder = Recorder {
+    let items = Rc::new(RefCell::new(Vec::new()));
+    let canvas = Canvas {
         size: (width, height),
-        ops: Rc::clone(&ops),
+        items: Rc::clone(&items),
         faces,
     };
-    let root = recorder.into_drawing_area();
+    let root = canvas.into_drawing_area();
     draw(&root).map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())?;
     drop(root);
-    let ops = ops.take();
-    Ok(Drawing { width, height, ops })
+    let items = items.take();
+    Ok(Drawing {
+        width,
+        height,
+        items,
+    })
 }
 
 fn centre(p: BackendCoord) -> Pt {
@@ -140,13 +103,41 @@ fn width_of<S: BackendStyle>(style: &S) -> f32 {
     style.stroke_width().max(1) as f32
 }
 
-impl Recorder {
-    fn push(&self, op: Op) {
-        self.ops.borrow_mut().push(op);
+impl Canvas {
+    fn push(&self, element: String) {
+        self.items.borrow_mut().push(Item::Shape(element));
+    }
+
+    fn polygon(&self, points: &[Pt], color: BackendColor) {
+        self.push(format!(
+            r#"<polygon points="{}"{}/>"#,
+            points_attr(points),
+            fill(color)
+        ));
+    }
+
+    fn polyline(&self, points: &[Pt], color: BackendColor, width: f32, closed: bool) {
+        let tag = if closed { "polygon" } else { "polyline" };
+        self.push(format!(
+            r#"<{tag} points="{}" fill="none"{}/>"#,
+            points_attr(points),
+            stroke(color, width)
+        ));
+    }
+
+    fn rect(&self, (x, y): Pt, (w, h): Pt, color: BackendColor) {
+        self.push(format!(
+            r#"<rect x="{}" y="{}" width="{}" height="{}"{}/>"#,
+            n(x),
+            n(y),
+            n(w),
+            n(h),
+            fill(color)
+        ));
     }
 }
 
-impl DrawingBackend for Recorder {
+impl DrawingBackend for Canvas {
     type ErrorType = Infallible;
 
     fn get_size(&self) -> (u32, u32) {
@@ -167,11 +158,7 @@ impl DrawingBackend for Recorder {
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         if color.alpha > 0.0 {
-            let (x, y) = (p.0 as f32, p.1 as f32);
-            self.push(Op::Fill {
-                points: vec![(x, y), (x + 1.0, y), (x + 1.0, y + 1.0), (x, y + 1.0)],
-                color: color.into(),
-            });
+            self.rect((p.0 as f32, p.1 as f32), (1.0, 1.0), color);
         }
         Ok(())
     }
@@ -183,12 +170,12 @@ impl DrawingBackend for Recorder {
         style: &S,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         if style.color().alpha > 0.0 {
-            self.push(Op::Stroke {
-                points: vec![centre(from), centre(to)],
-                width: width_of(style),
-                color: style.color().into(),
-                closed: false,
-            });
+            self.polyline(
+                &[centre(from), centre(to)],
+                style.color(),
+                width_of(style),
+                false,
+            );
         }
         Ok(())
     }
@@ -206,19 +193,19 @@ impl DrawingBackend for Recorder {
         let (x0, x1) = (ul.0.min(br.0), ul.0.max(br.0));
         let (y0, y1) = (ul.1.min(br.1), ul.1.max(br.1));
         if fill {
-            let (x0, y0, x1, y1) = (x0 as f32, y0 as f32, x1 as f32 + 1.0, y1 as f32 + 1.0);
-            self.push(Op::Fill {
-                points: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
-                color: style.color().into(),
-            });
+            self.rect(
+                (x0 as f32, y0 as f32),
+                ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32),
+                style.color(),
+            );
         } else {
             let (a, b) = (centre((x0, y0)), centre((x1, y1)));
-            self.push(Op::Stroke {
-                points: vec![a, (b.0, a.1), b, (a.0, b.1)],
-                width: width_of(style),
-                color: style.color().into(),
-                closed: true,
-            });
+            self.polyline(
+                &[a, (b.0, a.1), b, (a.0, b.1)],
+                style.color(),
+                width_of(style),
+                true,
+            );
         }
         Ok(())
     }
@@ -230,12 +217,7 @@ impl DrawingBackend for Recorder {
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         let points: Vec<Pt> = path.into_iter().map(centre).collect();
         if style.color().alpha > 0.0 && points.len() >= 2 {
-            self.push(Op::Stroke {
-                points,
-                width: width_of(style),
-                color: style.color().into(),
-                closed: false,
-            });
+            self.polyline(&points, style.color(), width_of(style), false);
         }
         Ok(())
     }
@@ -245,16 +227,22 @@ impl DrawingBackend for Recorder {
         center: BackendCoord,
         radius: u32,
         style: &S,
-        fill: bool,
+        filled: bool,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
-        if style.color().alpha > 0.0 {
-            self.push(Op::Circle {
-                center: centre(center),
-                radius: radius as f32,
-                color: style.color().into(),
-                fill,
-                width: width_of(style),
-            });
+        let color = style.color();
+        if color.alpha > 0.0 {
+            let paint = if filled {
+                fill(color)
+            } else {
+                format!(r#" fill="none"{}"#, stroke(color, width_of(style)))
+            };
+            let (x, y) = centre(center);
+            self.push(format!(
+                r#"<circle cx="{}" cy="{}" r="{}"{paint}/>"#,
+                n(x),
+                n(y),
+                n(radius as f32)
+            ));
         }
         Ok(())
     }
@@ -266,10 +254,7 @@ impl DrawingBackend for Recorder {
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         let points: Vec<Pt> = vert.into_iter().map(centre).collect();
         if style.color().alpha > 0.0 && points.len() >= 3 {
-            self.push(Op::Fill {
-                points,
-                color: style.color().into(),
-            });
+            self.polygon(&points, style.color());
         }
         Ok(())
     }
@@ -284,16 +269,19 @@ impl DrawingBackend for Recorder {
         if color.alpha <= 0.0 || text.is_empty() {
             return Ok(());
         }
-        let anchor = style.anchor();
-        let h = match anchor.h_pos {
-            HPos::Left => 0.0,
-            HPos::Center => 0.5,
-            HPos::Right => 1.0,
+        let size = style.size() as f32;
+        let bold = matches!(style.style(), FontStyle::Bold);
+        let face = self.faces.get(bold);
+        let (ascent, descent) = (face.ascent(size), face.descent(size));
+        let top = match style.anchor().v_pos {
+            VPos::Top => 0.0,
+            VPos::Center => -(ascent + descent) / 2.0,
+            VPos::Bottom => -(ascent + descent),
         };
-        let v = match anchor.v_pos {
-            VPos::Top => VAnchor::Top,
-            VPos::Center => VAnchor::Middle,
-            VPos::Bottom => VAnchor::Bottom,
+        let anchor = match style.anchor().h_pos {
+            HPos::Left => "start",
+            HPos::Center => "middle",
+            HPos::Right => "end",
         };
         let rotation = match style.transform() {
             FontTransform::None => 0.0,
@@ -301,14 +289,16 @@ impl DrawingBackend for Recorder {
             FontTransform::Rotate180 => 180.0,
             FontTransform::Rotate270 => 270.0,
         };
-        self.push(Op::Text {
+        self.items.borrow_mut().push(Item::Text(Text {
             text: text.to_string(),
             at: (pos.0 as f32, pos.1 as f32),
-            size: style.size() as f32,
-            color: color.into(),
-            bold: matches!(style.style(), FontStyle::Bold),
-            place: TextPlacement { h, v, rotation },
-        });
+            baseline: top + ascent,
+            anchor,
+            rotation,
+            size,
+            bold,
+            paint: fill(color),
+        }));
         Ok(())
     }
 
@@ -323,41 +313,82 @@ impl DrawingBackend for Recorder {
     }
 }
 
-/// A text line laid out: its glyphs at positions relative to the anchor in
-/// the text's own (unrotated) frame, baseline included.
-pub struct LaidOut {
-    /// (glyph, x of its origin, y of the baseline), relative to the anchor.
-    pub glyphs: Vec<(ab_glyph::GlyphId, f32, f32)>,
+fn points_attr(points: &[Pt]) -> String {
+    let mut s = String::with_capacity(points.len() * 12);
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let _ = write!(s, "{},{}", n(p.0), n(p.1));
+    }
+    s
 }
 
-/// Lays a text op out with the embedded face; the caller rotates by
-/// `place.rotation` about `at`.
-pub fn lay_out(faces: &Faces, text: &str, size: f32, bold: bool, place: &TextPlacement) -> LaidOut {
-    let face = faces.get(bold);
-    let (placed, width) = face.layout(text, size);
-    let (ascent, descent) = (face.ascent(size), face.descent(size));
-    let height = ascent + descent;
-    let top = match place.v {
-        VAnchor::Top => 0.0,
-        VAnchor::Middle => -height / 2.0,
-        VAnchor::Bottom => -height,
-    };
-    let baseline = top + ascent;
-    let left = -width * place.h;
-    LaidOut {
-        glyphs: placed
-            .into_iter()
-            .map(|g| (g.id, left + g.x, baseline))
-            .collect(),
+fn hex(c: BackendColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.rgb.0, c.rgb.1, c.rgb.2)
+}
+
+fn opacity(c: BackendColor) -> f32 {
+    c.alpha.clamp(0.0, 1.0) as f32
+}
+
+fn fill(c: BackendColor) -> String {
+    if opacity(c) >= 1.0 {
+        format!(r#" fill="{}""#, hex(c))
+    } else {
+        format!(
+            r#" fill="{}" fill-opacity="{}""#,
+            hex(c),
+            trim(opacity(c), 3)
+        )
     }
 }
 
-/// Rotates `(x, y)` clockwise on screen by `degrees` (multiples of 90).
-pub fn rotate((x, y): Pt, degrees: f32) -> Pt {
-    match degrees.rem_euclid(360.0) as u32 {
-        90 => (-y, x),
-        180 => (-x, -y),
-        270 => (y, -x),
-        _ => (x, y),
+fn stroke(c: BackendColor, width: f32) -> String {
+    let alpha = if opacity(c) >= 1.0 {
+        String::new()
+    } else {
+        format!(r#" stroke-opacity="{}""#, trim(opacity(c), 3))
+    };
+    format!(
+        r#" stroke="{}"{alpha} stroke-width="{}" stroke-linejoin="round""#,
+        hex(c),
+        n(width)
+    )
+}
+
+/// A coordinate with at most one decimal.
+pub fn n(v: f32) -> String {
+    trim(v, 1)
+}
+
+/// `v` with at most `decimals` decimals, trailing zeros removed.
+pub fn trim(v: f32, decimals: usize) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let mut s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    if s == "-0" {
+        s = "0".into();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(trim(1.25, 1), "1.2");
+        assert_eq!(trim(3.0, 1), "3");
+        assert_eq!(trim(-0.01, 1), "0");
+        assert_eq!(trim(f32::NAN, 1), "0");
     }
 }

@@ -9,12 +9,12 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::canvas::{Area, DrawResult, Recorder};
+use super::canvas::{Area, Canvas, DrawResult};
 use super::data::Band;
 use super::style::{self, font, GRID, INK, LINE, NOTE, RIBBON, SHADE, TICK, TITLE};
 
 /// The chart type of a two-axis numeric chart.
-pub type Chart<'a> = ChartContext<'a, Recorder, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub type Chart<'a> = ChartContext<'a, Canvas, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// How a legend entry is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn frame(
     title: &str,
     subtitle: &str,
     legend: &[Legend],
-) -> Result<DrawingArea<Recorder, Shift>, DrawingAreaErrorKind<std::convert::Infallible>> {
+) -> Result<DrawingArea<Canvas, Shift>, DrawingAreaErrorKind<std::convert::Infallible>> {
     root.fill(&WHITE)?;
     let (width, _) = root.dim_in_pixel();
     let max_width = width as i32 - 2 * LEFT;
@@ -183,7 +183,7 @@ pub fn wrap(
 
 /// Builds a numeric chart on `area` with room for tick labels.
 pub fn cartesian<'a>(
-    area: &'a DrawingArea<Recorder, Shift>,
+    area: &'a DrawingArea<Canvas, Shift>,
     x: (f64, f64),
     y: (f64, f64),
     y_label_width: u32,

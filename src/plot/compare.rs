@@ -27,16 +27,8 @@ const YEAR: f64 = crate::experiment::switch::DAYS_PER_YEAR as f64;
 use crate::config::Config;
 use crate::experiment::compare::MECHANISMS;
 
-/// The comparison summary.
-pub const COMPARISON_FILE: &str = "comparison.json";
-/// Policy A's daily series.
-pub const DAILY_A_FILE: &str = "daily-a.csv";
-/// Policy B's daily series.
-pub const DAILY_B_FILE: &str = "daily-b.csv";
-/// The cumulative paired profit difference per day after the switch.
-pub const CUMULATIVE_FILE: &str = "cumulative-difference.csv";
-/// How the comparison was made.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub use crate::output::comparison::{COMPARISON_FILE, CUMULATIVE_FILE, DAILY_A_FILE, DAILY_B_FILE};
+pub use crate::output::MANIFEST_FILE;
 
 /// One mechanism's share of the profit difference.
 #[derive(Debug, Clone)]
@@ -493,8 +485,53 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         verdict: verdict(c),
         ..Story::default()
     };
+    story.facts = facts(c, &window);
+    story.tables = tables(c, &window);
+    story.settings = settings(c);
+    if let Some(m) = manifest {
+        story.rerun = rerun(m);
+        for (key, label) in [("config_a", &c.a), ("config_b", &c.b)] {
+            if let Some(text) = m.get(key).and_then(config_text) {
+                let side = if key == "config_a" { "A" } else { "B" };
+                story.configs.push((
+                    format!("Config of policy {side} ({label}), every default filled in"),
+                    text,
+                ));
+            }
+        }
+    }
+    if story.rerun.is_empty() {
+        story.rerun.push(format!(
+            "# to redraw the plots and this page: effectchain plot {}",
+            folder_name(dir)
+        ));
+    }
+    // A comparison has no warm-up: both arms start from the same settled
+    // store at the switch.
+    story.notes = notes()
+        .into_iter()
+        .filter(|n| !n.contains("warm-up"))
+        .collect();
+    story.notes.push(
+        "Both policies start from the same settled store (burnt in under A's policy) and run \
+         from the switch on; KPIs and money cover the days after the switch, in EUR."
+            .into(),
+    );
+    story.notes.push(
+        "Common random numbers: both policies face the same customers and the same random \
+         events in each replication pair, so the difference shows the policy, not luck."
+            .into(),
+    );
+    story
+}
+
+/// The report's sentences: the long run, the payback, the NPV, the profit
+/// of each arm over `window`, the chance that B is better and the terms
+/// that drive the difference.
+fn facts(c: &Comparison, window: &str) -> Vec<String> {
+    let mut facts = Vec::new();
     if let Some((first, last, l)) = c.long_run {
-        story.facts.push(format!(
+        facts.push(format!(
             "Long run ({}, once both arms have settled; the first half of the horizon is the \
              transient of the switch): the profit difference B − A is {} a year (95% CI {} to {}).",
             years_text(first, last),
@@ -504,7 +541,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         ));
     }
     if let Some(p) = c.payback {
-        story.facts.push(format!(
+        facts.push(format!(
             "Payback: {}. The payback day is the first day from which the mean cumulative \
              difference stays above zero to the end of the horizon; its CI applies the same \
              rule to the edges of the 95% band.",
@@ -512,7 +549,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         ));
     }
     if let Some((rate, npv)) = c.npv {
-        story.facts.push(format!(
+        facts.push(format!(
             "Net present value of the daily difference over {window}, discounted at {}% a \
              year: {} (95% CI {} to {}).",
             (1000.0 * rate).round() / 10.0,
@@ -542,7 +579,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             ));
         }
         s.push('.');
-        story.facts.push(s);
+        facts.push(s);
     }
     if let (Some(share), Some(n)) = (c.share_b_better, c.replications) {
         let mut s = format!(
@@ -556,7 +593,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             ));
         }
         s.push('.');
-        story.facts.push(s);
+        facts.push(s);
     }
     let mut ranked: Vec<&Contribution> = c.mechanisms.iter().collect();
     ranked.sort_by(|x, y| y.value.mean.abs().total_cmp(&x.value.mean.abs()));
@@ -572,7 +609,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
                 )
             })
             .collect();
-        story.facts.push(format!(
+        facts.push(format!(
             "Largest contributions to the profit difference: {}.",
             parts.join(", ")
         ));
@@ -586,7 +623,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         if let Some((_, Some(a), Some(b), Some(d))) = c.kpi(name) {
             if d.clear() {
                 let unit = style::kpi_unit(name);
-                story.facts.push(format!(
+                facts.push(format!(
                     "{}: A {}, B {} (difference {}, 95% CI {} to {}).",
                     style::kpi_name(name),
                     style::value(a.mean, unit),
@@ -598,7 +635,13 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             }
         }
     }
+    facts
+}
 
+/// The report's tables: the difference by year, by term, and the KPIs
+/// (headline and all) of both arms over `window`.
+fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
+    let mut tables = Vec::new();
     if !c.by_year.is_empty() {
         let cell = |e: &Estimate| {
             vec![
@@ -632,7 +675,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
                     .collect(),
             );
         }
-        story.tables.push(HtmlTable {
+        tables.push(HtmlTable {
             title: "Profit difference by year after the switch".into(),
             intro: "The paired profit difference B − A summed over each year (364 days) after \
                     the switch, with its 95% CI; the long run is the mean per year over the \
@@ -644,7 +687,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         });
     }
     if !c.mechanisms.is_empty() {
-        story.tables.push(HtmlTable {
+        tables.push(HtmlTable {
             title: "Where the profit difference comes from".into(),
             intro: format!(
                 "Mean change in profit (B − A) over {window} in each term of an exact \
@@ -703,7 +746,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             style::unit_text(style::kpi_unit(name)),
         ]
     };
-    story.tables.push(HtmlTable {
+    tables.push(HtmlTable {
         title: "Headline KPIs".into(),
         intro: format!(
             "Means over {window}; the difference is paired (replication k of A against \
@@ -713,14 +756,18 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
         rows: HEADLINE.iter().filter_map(|n| c.kpi(n).map(row)).collect(),
         collapsed: false,
     });
-    story.tables.push(HtmlTable {
+    tables.push(HtmlTable {
         title: format!("All {} KPIs", c.kpis.len()),
         intro: String::new(),
         header,
         rows: c.kpis.iter().map(row).collect(),
         collapsed: true,
     });
+    tables
+}
 
+/// How the comparison was made, as (name, value) pairs.
+fn settings(c: &Comparison) -> Vec<(String, String)> {
     let mut settings = Vec::new();
     if let Some(p) = &c.a_path {
         settings.push(("Policy A config".to_string(), p.clone()));
@@ -746,42 +793,7 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
             ),
         ));
     }
-    story.settings = settings;
-    if let Some(m) = manifest {
-        story.rerun = rerun(m);
-        for (key, label) in [("config_a", &c.a), ("config_b", &c.b)] {
-            if let Some(text) = m.get(key).and_then(config_text) {
-                let side = if key == "config_a" { "A" } else { "B" };
-                story.configs.push((
-                    format!("Config of policy {side} ({label}), every default filled in"),
-                    text,
-                ));
-            }
-        }
-    }
-    if story.rerun.is_empty() {
-        story.rerun.push(format!(
-            "# to redraw the plots and this page: effectchain plot {}",
-            folder_name(dir)
-        ));
-    }
-    // A comparison has no warm-up: both arms start from the same settled
-    // store at the switch.
-    story.notes = notes()
-        .into_iter()
-        .filter(|n| !n.contains("warm-up"))
-        .collect();
-    story.notes.push(
-        "Both policies start from the same settled store (burnt in under A's policy) and run \
-         from the switch on; KPIs and money cover the days after the switch, in EUR."
-            .into(),
-    );
-    story.notes.push(
-        "Common random numbers: both policies face the same customers and the same random \
-         events in each replication pair, so the difference shows the policy, not luck."
-            .into(),
-    );
-    story
+    settings
 }
 
 /// A resolved config recorded as JSON, written as TOML when it reads back

@@ -2,19 +2,21 @@
 //! embedded in the binary (`assets/fonts`, with their licence), so a plot
 //! looks the same on every machine whatever fonts it has installed.
 //!
-//! Both renderers take glyph outlines from here: the rasteriser fills them,
-//! the SVG writer turns them into paths, so neither depends on a system
-//! font and the PNG and SVG of a plot match. Sizes are em sizes in pixels,
-//! as in CSS.
+//! usvg lays the text of a figure out and turns it into glyph outlines from
+//! [`database`], which holds these two faces and nothing else (no system
+//! fonts, so the outlines never depend on the machine). Plotters only needs
+//! the size of a text to place it: [`Face::measure`] gives it from the same
+//! font's advances and kerning. Sizes are em sizes in pixels, as in CSS.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use ab_glyph::{Font as _, FontRef, GlyphId, OutlineCurve};
+use ab_glyph::{Font as _, FontRef, GlyphId};
+use resvg::usvg::fontdb;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-/// The CSS font family of the report's text (the plots do not need it).
+/// The font family of every text in a plot and of the report's text.
 pub const FAMILY: &str = "DejaVu Sans";
 
 /// One embedded typeface.
@@ -27,6 +29,8 @@ pub struct Face {
 pub struct Faces {
     pub regular: Face,
     pub bold: Face,
+    /// The same two faces for usvg.
+    database: Arc<fontdb::Database>,
 }
 
 impl Faces {
@@ -38,6 +42,11 @@ impl Faces {
             &self.regular
         }
     }
+
+    /// The font database usvg draws text from: the embedded faces only.
+    pub fn database(&self) -> Arc<fontdb::Database> {
+        Arc::clone(&self.database)
+    }
 }
 
 /// The embedded faces, parsed once; `None` if the embedded files cannot be
@@ -48,6 +57,13 @@ pub fn faces() -> Option<&'static Faces> {
         .get_or_init(|| {
             let regular = Face::parse(REGULAR)?;
             let bold = Face::parse(BOLD)?;
+            let mut database = fontdb::Database::new();
+            database.load_font_data(REGULAR.to_vec());
+            database.load_font_data(BOLD.to_vec());
+            database.set_sans_serif_family(FAMILY);
+            if database.len() != 2 {
+                return None;
+            }
             // Register them with plotters too, for the few layout paths
             // that ask plotters' own font layer rather than the backend.
             use plotters::style::FontStyle;
@@ -55,21 +71,14 @@ pub fn faces() -> Option<&'static Faces> {
                 let _ = plotters::style::register_font(name, FontStyle::Normal, REGULAR);
                 let _ = plotters::style::register_font(name, FontStyle::Bold, BOLD);
             }
-            Some(Faces { regular, bold })
+            Some(Faces {
+                regular,
+                bold,
+                database: Arc::new(database),
+            })
         })
         .as_ref()
 }
-
-/// A glyph placed on a line of text: its id and its pen position (pixels
-/// from the start of the line).
-#[derive(Debug, Clone, Copy)]
-pub struct Placed {
-    pub id: GlyphId,
-    pub x: f32,
-}
-
-/// A contour segment of a glyph in font units, y up.
-pub type Curve = OutlineCurve;
 
 impl Face {
     fn parse(bytes: &'static [u8]) -> Option<Face> {
@@ -79,7 +88,7 @@ impl Face {
     }
 
     /// Pixels per font unit at em size `size`.
-    pub fn scale(&self, size: f32) -> f32 {
+    fn scale(&self, size: f32) -> f32 {
         size / self.units_per_em
     }
 
@@ -93,33 +102,21 @@ impl Face {
         -self.font.descent_unscaled() * self.scale(size)
     }
 
-    /// The glyphs of one line of text with kerning, and its width.
-    pub fn layout(&self, text: &str, size: f32) -> (Vec<Placed>, f32) {
+    /// Width (advances with kerning) and height (ascent plus descent) of
+    /// one line, in pixels.
+    pub fn measure(&self, text: &str, size: f32) -> (f32, f32) {
         let k = self.scale(size);
-        let mut x = 0.0;
+        let mut width = 0.0;
         let mut prev: Option<GlyphId> = None;
-        let mut glyphs = Vec::with_capacity(text.len());
         for c in text.chars() {
             let id = self.font.glyph_id(c);
             if let Some(p) = prev {
-                x += self.font.kern_unscaled(p, id) * k;
+                width += self.font.kern_unscaled(p, id) * k;
             }
-            glyphs.push(Placed { id, x });
-            x += self.font.h_advance_unscaled(id) * k;
+            width += self.font.h_advance_unscaled(id) * k;
             prev = Some(id);
         }
-        (glyphs, x)
-    }
-
-    /// Width and height (ascent plus descent) of one line, in pixels.
-    pub fn measure(&self, text: &str, size: f32) -> (f32, f32) {
-        let (_, width) = self.layout(text, size);
         (width, self.ascent(size) + self.descent(size))
-    }
-
-    /// The outline of a glyph in font units (y up); empty for blanks.
-    pub fn outline(&self, id: GlyphId) -> Vec<Curve> {
-        self.font.outline(id).map(|o| o.curves).unwrap_or_default()
     }
 }
 
@@ -135,11 +132,14 @@ mod tests {
         assert!(h > 20.0 && h < 26.0, "{h}");
         let (wb, _) = faces.bold.measure("Profit (EUR)", 20.0);
         assert!(wb > w);
-        let (glyphs, _) = faces.regular.layout("Ab", 20.0);
-        assert!(!faces.regular.outline(glyphs[0].id).is_empty());
-        assert!(faces
-            .regular
-            .outline(faces.regular.layout(" ", 20.0).0[0].id)
-            .is_empty());
+        let families: Vec<_> = faces
+            .database()
+            .faces()
+            .map(|f| (f.families[0].0.clone(), f.weight.0))
+            .collect();
+        assert_eq!(
+            families,
+            [(FAMILY.to_string(), 400), (FAMILY.to_string(), 700)]
+        );
     }
 }

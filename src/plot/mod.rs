@@ -22,7 +22,9 @@
 //! Like Mesa's and MASON's charts, plots read results, never the model:
 //! any folder can be re-plotted later with `effectchain plot DIR`. Text is
 //! drawn from an embedded font ([`font`]), so the pictures are the same on
-//! every machine. Rendering is deterministic.
+//! every machine. Each figure is laid out once by plotters as SVG
+//! ([`canvas`], [`svg`]); the PNG is that SVG rendered by resvg. Rendering
+//! is deterministic.
 //!
 //! **Invariant:** the library never prints; errors are [`PlotError`]s.
 
@@ -37,7 +39,6 @@ mod font;
 mod heatmap;
 mod optimize;
 mod prim;
-mod raster;
 mod report;
 mod run;
 mod sensitivity;
@@ -211,11 +212,12 @@ pub fn render_folder_as(dir: &Path, kind: Option<Kind>) -> Result<Vec<PathBuf>, 
     let rendered: Vec<Result<(String, Vec<u8>), PlotError>> = figures
         .par_iter()
         .map(|f| {
-            let svg = svg::render(&f.drawing, faces, &f.name, &f.title);
-            let png = raster::render(&f.drawing, faces).map_err(|message| PlotError::Draw {
+            let failed = |e: svg::RenderError| PlotError::Draw {
                 plot: f.name.clone(),
-                message,
-            })?;
+                message: e.to_string(),
+            };
+            let svg = svg::render(&f.drawing, faces, &f.name, &f.title).map_err(failed)?;
+            let png = svg::png(&svg, f.drawing.width, f.drawing.height).map_err(failed)?;
             Ok((svg, png))
         })
         .collect();

@@ -10,32 +10,10 @@ use super::series::{self, Context, Source};
 use super::style;
 use super::{Figure, PlotError};
 
-/// The KPI summary of a run.
-pub const SUMMARY_FILE: &str = "summary.json";
-/// The daily series of a run.
-pub const DAILY_FILE: &str = "daily.csv";
-/// Every KPI of every replication.
-pub const REPLICATIONS_FILE: &str = "replications.csv";
-/// How the results were made.
-pub const MANIFEST_FILE: &str = "manifest.json";
+pub use crate::output::{DAILY_FILE, MANIFEST_FILE, REPLICATIONS_FILE, SUMMARY_FILE};
 
 /// KPIs in the report's headline table.
-pub const HEADLINE: &[&str] = &[
-    "profit",
-    "revenue",
-    "visits",
-    "lost_visit_share",
-    "active_customers",
-    "annual_retention",
-    "mean_happiness",
-    "staff_satisfaction",
-    "exhaustion",
-    "annual_turnover",
-    "time_per_customer",
-    "service_standard",
-    "queue_wait",
-    "customer_base_value",
-];
+pub use crate::engine::HEADLINE_KPIS as HEADLINE;
 
 /// Reads a run folder and builds its story and figures.
 pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {

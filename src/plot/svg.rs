@@ -1,132 +1,52 @@
-//! Writes a recorded [`Drawing`] as a standalone SVG document.
+//! Turns a [`Drawing`] into a standalone SVG document and that document into
+//! a PNG.
 //!
-//! Text is written as glyph outlines from the embedded font (each glyph
-//! defined once in `<defs>`, placed with `<use>`), not as `<text>`, so the
-//! SVG looks the same without any font installed and matches the PNG. Each
-//! text keeps its words in an `aria-label` for screen readers and search.
-//! Element ids carry a per-figure prefix, so several SVGs can be inlined in
-//! one HTML page.
+//! Text is written as glyph outlines, not as `<text>`: usvg lays every text
+//! of the drawing out with the embedded DejaVu Sans (its font database holds
+//! nothing else) and gives the outlines, written here as one `<path>` per
+//! text that keeps its words in an `aria-label` for screen readers and
+//! search. So the SVG looks the same without any font installed, and the
+//! PNG, which is that very SVG rendered by resvg, matches it by
+//! construction. Element ids carry a per-figure prefix, so several SVGs can
+//! be inlined in one HTML page.
 
-use std::collections::btree_map::Entry;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::canvas::{lay_out, Drawing, Op, Pt, Rgba};
-use super::font::{Curve, Faces};
+use resvg::tiny_skia::{self, PathSegment, Pixmap, Transform};
+use resvg::usvg::{self, Group, Node};
+
+use super::canvas::{n, trim, Drawing, Item, Text};
+use super::font::{Faces, FAMILY};
+
+/// Why a drawing could not be turned into SVG or PNG (not expected: the
+/// SVG is written by this module).
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// usvg rejected the SVG.
+    #[error("the SVG does not parse: {0}")]
+    Parse(#[from] usvg::Error),
+    /// The canvas has no pixels.
+    #[error("a {0} x {1} pixel canvas cannot be drawn")]
+    Size(u32, u32),
+    /// The PNG encoder failed.
+    #[error("the PNG cannot be encoded: {0}")]
+    Encode(String),
+}
 
 /// Renders `drawing` as SVG. `id_prefix` makes element ids unique within a
 /// page; `title` becomes the SVG's accessible title. The SVG is displayed at
 /// half its pixel size (its coordinates are those of the PNG).
-pub fn render(drawing: &Drawing, faces: &Faces, id_prefix: &str, title: &str) -> String {
-    let mut body = String::new();
-    let mut glyphs: BTreeMap<(bool, u16), String> = BTreeMap::new();
-    for op in &drawing.ops {
-        match op {
-            Op::Fill { points, color } => {
-                if let Some((x, y, w, h)) = axis_rect(points) {
-                    let _ = writeln!(
-                        body,
-                        r#"<rect x="{}" y="{}" width="{}" height="{}"{}/>"#,
-                        n(x),
-                        n(y),
-                        n(w),
-                        n(h),
-                        fill(color)
-                    );
-                } else {
-                    let _ = writeln!(
-                        body,
-                        r#"<polygon points="{}"{}/>"#,
-                        points_attr(points),
-                        fill(color)
-                    );
-                }
-            }
-            Op::Stroke {
-                points,
-                width,
-                color,
-                closed,
-            } => {
-                let tag = if *closed { "polygon" } else { "polyline" };
-                let _ = writeln!(
-                    body,
-                    r#"<{tag} points="{}" fill="none"{}/>"#,
-                    points_attr(points),
-                    stroke(color, *width)
-                );
-            }
-            Op::Circle {
-                center,
-                radius,
-                color,
-                fill: filled,
-                width,
-            } => {
-                let paint = if *filled {
-                    fill(color)
-                } else {
-                    format!(r#" fill="none"{}"#, stroke(color, *width))
-                };
-                let _ = writeln!(
-                    body,
-                    r#"<circle cx="{}" cy="{}" r="{}"{paint}/>"#,
-                    n(center.0),
-                    n(center.1),
-                    n(*radius)
-                );
-            }
-            Op::Text {
-                text,
-                at,
-                size,
-                color,
-                bold,
-                place,
-            } => {
-                let laid = lay_out(faces, text, *size, *bold, place);
-                let face = faces.get(*bold);
-                let k = face.scale(*size);
-                let rotation = if place.rotation != 0.0 {
-                    format!(" rotate({})", n(place.rotation))
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    body,
-                    r#"<g transform="translate({} {}){rotation}" aria-label="{}"{}>"#,
-                    n(at.0),
-                    n(at.1),
-                    escape(text),
-                    fill(color)
-                );
-                for (id, x, y) in laid.glyphs {
-                    let key = (*bold, id.0);
-                    if let Entry::Vacant(slot) = glyphs.entry(key) {
-                        let curves = face.outline(id);
-                        if curves.is_empty() {
-                            continue;
-                        }
-                        slot.insert(path_data(&curves));
-                    }
-                    let _ = write!(
-                        body,
-                        r##"<use xlink:href="#{}" transform="matrix({} 0 0 {} {} {})"/>"##,
-                        glyph_id(id_prefix, key),
-                        trim(k, 5),
-                        trim(-k, 5),
-                        n(x),
-                        n(y)
-                    );
-                }
-                body.push_str("</g>\n");
-            }
-        }
-    }
-    let mut out = String::with_capacity(body.len() + 4096);
+pub fn render(
+    drawing: &Drawing,
+    faces: &Faces,
+    id_prefix: &str,
+    title: &str,
+) -> Result<String, RenderError> {
+    let outlines = outlines(drawing, faces)?;
+    let mut out = String::with_capacity(64 * 1024);
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{id_prefix}-title">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{id_prefix}-title">"#,
         drawing.width / 2,
         drawing.height / 2,
         drawing.width,
@@ -137,131 +57,189 @@ pub fn render(drawing: &Drawing, faces: &Faces, id_prefix: &str, title: &str) ->
         r#"<title id="{id_prefix}-title">{}</title>"#,
         escape(title)
     );
-    if !glyphs.is_empty() {
-        out.push_str("<defs>\n");
-        for (key, d) in &glyphs {
-            let _ = writeln!(out, r#"<path id="{}" d="{d}"/>"#, glyph_id(id_prefix, *key));
+    let mut outlines = outlines.into_iter();
+    for item in &drawing.items {
+        match item {
+            Item::Shape(element) => {
+                out.push_str(element);
+                out.push('\n');
+            }
+            Item::Text(text) => {
+                let d = outlines.next().unwrap_or_default();
+                if !d.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        r#"<path aria-label="{}" d="{d}"{}/>"#,
+                        escape(&text.text),
+                        text.paint
+                    );
+                }
+            }
         }
-        out.push_str("</defs>\n");
     }
-    out.push_str(&body);
     out.push_str("</svg>\n");
-    out
+    Ok(out)
 }
 
-fn glyph_id(prefix: &str, (bold, id): (bool, u16)) -> String {
-    format!("{prefix}-{}{id}", if bold { "b" } else { "r" })
-}
-
-/// SVG path data of a glyph outline in font units (y up).
-fn path_data(curves: &[Curve]) -> String {
-    let mut d = String::new();
-    let mut last: Option<ab_glyph::Point> = None;
-    let p = |pt: ab_glyph::Point| format!("{} {}", trim(pt.x, 1), trim(pt.y, 1));
-    for curve in curves {
-        let (start, end) = match curve {
-            Curve::Line(a, b) => (*a, *b),
-            Curve::Quad(a, _, c) => (*a, *c),
-            Curve::Cubic(a, _, _, d) => (*a, *d),
+/// The glyph outlines of each text of `drawing`, in order, as SVG path data
+/// in the drawing's pixels.
+fn outlines(drawing: &Drawing, faces: &Faces) -> Result<Vec<String>, RenderError> {
+    let texts: Vec<&Text> = drawing
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(t) => Some(t),
+            Item::Shape(_) => None,
+        })
+        .collect();
+    let mut doc = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}">"#,
+        drawing.width, drawing.height
+    );
+    for (i, t) in texts.iter().enumerate() {
+        let rotation = if t.rotation != 0.0 {
+            format!(" rotate({})", n(t.rotation))
+        } else {
+            String::new()
         };
-        if last != Some(start) {
-            if last.is_some() {
-                d.push('Z');
-            }
-            let _ = write!(d, "M{}", p(start));
-        }
-        match curve {
-            Curve::Line(_, b) => {
-                let _ = write!(d, "L{}", p(*b));
-            }
-            Curve::Quad(_, b, c) => {
-                let _ = write!(d, "Q{} {}", p(*b), p(*c));
-            }
-            Curve::Cubic(_, b, c, e) => {
-                let _ = write!(d, "C{} {} {}", p(*b), p(*c), p(*e));
-            }
-        }
-        last = Some(end);
+        let _ = write!(
+            doc,
+            r#"<text id="t{i}" transform="translate({} {}){rotation}" y="{}" font-family="{FAMILY}" font-size="{}" font-weight="{}" text-anchor="{}" xml:space="preserve">{}</text>"#,
+            n(t.at.0),
+            n(t.at.1),
+            trim(t.baseline, 3),
+            trim(t.size, 3),
+            if t.bold { 700 } else { 400 },
+            t.anchor,
+            escape(&t.text)
+        );
     }
-    if last.is_some() {
-        d.push('Z');
-    }
-    d
-}
-
-/// `(x, y, width, height)` if the polygon is an axis-aligned rectangle.
-fn axis_rect(points: &[Pt]) -> Option<(f32, f32, f32, f32)> {
-    if points.len() != 4 {
-        return None;
-    }
-    let [a, b, c, d] = [points[0], points[1], points[2], points[3]];
-    let aligned = (a.1 == b.1 && b.0 == c.0 && c.1 == d.1 && d.0 == a.0)
-        || (a.0 == b.0 && b.1 == c.1 && c.0 == d.0 && d.1 == a.1);
-    if !aligned {
-        return None;
-    }
-    let x = a.0.min(c.0);
-    let y = a.1.min(c.1);
-    Some((x, y, (a.0 - c.0).abs(), (a.1 - c.1).abs()))
-}
-
-fn points_attr(points: &[Pt]) -> String {
-    let mut s = String::with_capacity(points.len() * 12);
-    for (i, p) in points.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        let _ = write!(s, "{},{}", n(p.0), n(p.1));
-    }
-    s
-}
-
-fn hex(c: &Rgba) -> String {
-    format!("#{:02x}{:02x}{:02x}", c.rgb.0, c.rgb.1, c.rgb.2)
-}
-
-fn fill(c: &Rgba) -> String {
-    if c.alpha >= 1.0 {
-        format!(r#" fill="{}""#, hex(c))
-    } else {
-        format!(r#" fill="{}" fill-opacity="{}""#, hex(c), trim(c.alpha, 3))
-    }
-}
-
-fn stroke(c: &Rgba, width: f32) -> String {
-    let opacity = if c.alpha >= 1.0 {
-        String::new()
-    } else {
-        format!(r#" stroke-opacity="{}""#, trim(c.alpha, 3))
+    doc.push_str("</svg>");
+    let options = usvg::Options {
+        fontdb: faces.database(),
+        font_family: FAMILY.to_string(),
+        ..usvg::Options::default()
     };
-    format!(
-        r#" stroke="{}"{opacity} stroke-width="{}" stroke-linejoin="round""#,
-        hex(c),
-        n(width)
-    )
+    let tree = usvg::Tree::from_str(&doc, &options)?;
+    let mut found = vec![String::new(); texts.len()];
+    collect_texts(tree.root(), &mut found);
+    Ok(found)
 }
 
-/// A coordinate with at most one decimal.
-fn n(v: f32) -> String {
-    trim(v, 1)
+/// Finds the texts `t0`, `t1`, ... under `group` and writes their outlines
+/// into `found`.
+fn collect_texts(group: &Group, found: &mut [String]) {
+    for node in group.children() {
+        match node {
+            Node::Group(g) => collect_texts(g, found),
+            Node::Text(text) => {
+                let slot = text
+                    .id()
+                    .strip_prefix('t')
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| found.get_mut(i));
+                if let Some(d) = slot {
+                    path_data(text.flattened(), d);
+                }
+            }
+            Node::Path(_) | Node::Image(_) => {}
+        }
+    }
 }
 
-/// `v` with at most `decimals` decimals, trailing zeros removed.
-fn trim(v: f32, decimals: usize) -> String {
-    let v = if v.is_finite() { v } else { 0.0 };
-    let mut s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
+/// Appends the outlines of the paths under `group` to `d`, in the
+/// drawing's pixels rounded to tenths and written relative to the previous
+/// point (short, and without drift: each step is taken between rounded
+/// points).
+fn path_data(group: &Group, d: &mut String) {
+    for node in group.children() {
+        match node {
+            Node::Group(g) => path_data(g, d),
+            Node::Path(path) => {
+                if let Some(data) = path.data().clone().transform(path.abs_transform()) {
+                    Pen::default().write(&data, d);
+                }
+            }
+            Node::Text(_) | Node::Image(_) => {}
         }
     }
-    if s == "-0" {
-        s = "0".into();
+}
+
+/// The current point and subpath start of a path being written, in tenths
+/// of a pixel.
+#[derive(Default)]
+struct Pen {
+    at: (i64, i64),
+    start: (i64, i64),
+}
+
+impl Pen {
+    fn write(&mut self, data: &tiny_skia::Path, d: &mut String) {
+        for segment in data.segments() {
+            match segment {
+                PathSegment::MoveTo(a) => {
+                    d.push('m');
+                    let a = self.step(a, d);
+                    self.at = a;
+                    self.start = a;
+                }
+                PathSegment::LineTo(a) => {
+                    d.push('l');
+                    self.at = self.step(a, d);
+                }
+                PathSegment::QuadTo(a, b) => {
+                    d.push('q');
+                    self.step(a, d);
+                    d.push(' ');
+                    self.at = self.step(b, d);
+                }
+                PathSegment::CubicTo(a, b, c) => {
+                    d.push('c');
+                    self.step(a, d);
+                    d.push(' ');
+                    self.step(b, d);
+                    d.push(' ');
+                    self.at = self.step(c, d);
+                }
+                PathSegment::Close => {
+                    d.push('z');
+                    self.at = self.start;
+                }
+            }
+        }
     }
-    s
+
+    /// Writes `p` relative to the current point and returns it rounded.
+    fn step(&self, p: tiny_skia::Point, d: &mut String) -> (i64, i64) {
+        let tenths = |v: f32| (f64::from(v) * 10.0).round() as i64;
+        let q = (tenths(p.x), tenths(p.y));
+        let _ = write!(d, "{} {}", tenth(q.0 - self.at.0), tenth(q.1 - self.at.1));
+        q
+    }
+}
+
+/// A count of tenths written as a decimal (`-12` as `-1.2`, `30` as `3`).
+fn tenth(v: i64) -> String {
+    let (sign, a) = if v < 0 { ("-", -v) } else { ("", v) };
+    if a % 10 == 0 {
+        format!("{sign}{}", a / 10)
+    } else {
+        format!("{sign}{}.{}", a / 10, a % 10)
+    }
+}
+
+/// Renders an SVG written by [`render`] as PNG bytes at the drawing's pixel
+/// size (`width` x `height`).
+pub fn png(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, RenderError> {
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default())?;
+    let mut pixmap = Pixmap::new(width, height).ok_or(RenderError::Size(width, height))?;
+    let size = tree.size();
+    let transform =
+        Transform::from_scale(width as f32 / size.width(), height as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    pixmap
+        .encode_png()
+        .map_err(|e| RenderError::Encode(e.to_string()))
 }
 
 /// Escapes text for XML content and double-quoted attributes.
@@ -284,21 +262,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_short() {
-        assert_eq!(trim(1.25, 1), "1.2");
-        assert_eq!(trim(3.0, 1), "3");
-        assert_eq!(trim(-0.01, 1), "0");
-        assert_eq!(trim(f32::NAN, 1), "0");
-    }
-
-    #[test]
-    fn rectangles_are_recognised() {
-        let r = [(1.0, 2.0), (5.0, 2.0), (5.0, 7.0), (1.0, 7.0)];
-        assert_eq!(axis_rect(&r), Some((1.0, 2.0, 4.0, 5.0)));
-        assert_eq!(
-            axis_rect(&[(0.0, 0.0), (1.0, 1.0), (2.0, 0.0), (1.0, -1.0)]),
-            None
-        );
+    fn tenths_are_short() {
+        assert_eq!(tenth(-12), "-1.2");
+        assert_eq!(tenth(30), "3");
+        assert_eq!(tenth(-5), "-0.5");
+        assert_eq!(tenth(0), "0");
     }
 
     #[test]

@@ -25,8 +25,7 @@ use super::run;
 use super::style::{self, font, BLUE, INK, SERIES, TICK, VERMILLION};
 use super::{Figure, PlotError};
 
-/// Every experiment and criterion of a validation run.
-pub const VALIDATION_FILE: &str = "validation.json";
+pub use crate::output::validation::VALIDATION_FILE;
 
 /// Lines with at most this many points get a dot at each.
 const MARKED_POINTS: usize = 15;

@@ -133,16 +133,9 @@ pub struct DataSet {
 impl DataSet {
     /// The rows as CSV text with a header.
     pub fn csv(&self) -> String {
-        let mut s = self.columns.join(",");
-        s.push('\n');
+        let mut s = crate::output::csv::record(&self.columns);
         for row in &self.rows {
-            s.push_str(
-                &row.iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-            s.push('\n');
+            s.push_str(&crate::output::csv::record(row.iter().map(f64::to_string)));
         }
         s
     }

@@ -28,12 +28,7 @@ use super::style::{self, BLUE, INK, VERMILLION};
 use super::{Figure, PlotError};
 use crate::experiment::sweep::zero_crossings;
 
-/// The sweep's rows.
-pub const POINTS_FILE: &str = "points.csv";
-/// How the sweep was made.
-pub const MANIFEST_FILE: &str = "manifest.json";
-/// Best points and break-even values.
-pub const BREAKEVEN_FILE: &str = "breakeven.json";
+pub use crate::output::sweep::{BREAKEVEN_FILE, MANIFEST_FILE, POINTS_FILE};
 
 /// A sweep folder read back.
 struct SweepData {

@@ -77,75 +77,7 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
         (_, _) => format!("Which of {list} move profit and the other KPIs, and by how much?"),
     };
     let has_profit = s.has("profit");
-    let mut verdict = String::new();
-    if has_profit {
-        if let Some((values, e)) = best(s, false) {
-            verdict = format!(
-                "Profit is highest at {} ({}, 95% CI {} to {})",
-                point_text(s, &values),
-                style::eur(e.mean),
-                style::eur(e.lo),
-                style::eur(e.hi)
-            );
-        }
-    }
-    if s.params.len() == 1 && s.has_diff && has_profit {
-        let (cross, ci) = crossings(s);
-        let short = &params[0];
-        let rows = sorted_rows(s);
-        let x: Vec<f64> = rows.iter().map(|&r| s.column(&s.params[0])[r]).collect();
-        let d = pick(&s.band("profit", true), &rows).mean;
-        let sign_after = |c: f64| {
-            x.iter()
-                .zip(&d)
-                .find(|(xv, dv)| **xv > c && dv.is_finite() && **dv != 0.0)
-                .map(|(_, dv)| *dv > 0.0)
-        };
-        let sentence = match cross.as_slice() {
-            [] => no_crossing(short, &x, &d, s.baseline_x()),
-            crossings => crossings
-                .iter()
-                .map(|c| match sign_after(*c) {
-                    Some(false) => {
-                        format!("{short} stops paying beyond about {}", style::short(*c))
-                    }
-                    Some(true) => format!("{short} starts paying above about {}", style::short(*c)),
-                    None => format!(
-                        "the profit difference crosses zero at {short} ≈ {}",
-                        style::short(*c)
-                    ),
-                })
-                .collect::<Vec<_>>()
-                .join(" and "),
-        };
-        let ci_text = match (ci.first(), ci.last()) {
-            (Some(a), Some(b)) if !cross.is_empty() => format!(
-                " (break-even between {} and {} within the 95% CI)",
-                style::short(*a),
-                style::short(*b)
-            ),
-            _ => String::new(),
-        };
-        verdict = if verdict.is_empty() {
-            format!("Against the baseline ({baseline}), {sentence}{ci_text}.")
-        } else {
-            format!("{verdict}; against the baseline ({baseline}), {sentence}{ci_text}.")
-        };
-    } else if s.params.len() == 2 && s.has_diff && has_profit {
-        if let Some((values, e)) = best(s, true) {
-            let more = if verdict.is_empty() { "" } else { "; " };
-            verdict = format!(
-                "{verdict}{more}the largest gain over the baseline ({baseline}) is at {} ({}, \
-                 95% CI {} to {}); the heatmap's black contour marks the break-even.",
-                point_text(s, &values),
-                style::signed_eur(e.mean),
-                style::eur(e.lo),
-                style::eur(e.hi)
-            );
-        }
-    } else if !verdict.is_empty() {
-        verdict.push('.');
-    }
+    let mut verdict = best_and_break_even(s, &params, &baseline);
     if s.params.len() > 2 || (s.params.len() == 2 && grid(s).is_none()) {
         if let Some(strongest) = strongest_effect(s) {
             story.facts.push(strongest);
@@ -277,6 +209,83 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
     }
     story.notes = notes();
     story
+}
+
+/// The verdict's answer from the numbers: where profit is highest and,
+/// against the baseline, where the difference crosses zero (one parameter)
+/// or gains most (two); empty when the sweep has no profit.
+fn best_and_break_even(s: &SweepData, params: &[String], baseline: &str) -> String {
+    let has_profit = s.has("profit");
+    let mut verdict = String::new();
+    if has_profit {
+        if let Some((values, e)) = best(s, false) {
+            verdict = format!(
+                "Profit is highest at {} ({}, 95% CI {} to {})",
+                point_text(s, &values),
+                style::eur(e.mean),
+                style::eur(e.lo),
+                style::eur(e.hi)
+            );
+        }
+    }
+    if s.params.len() == 1 && s.has_diff && has_profit {
+        let (cross, ci) = crossings(s);
+        let short = &params[0];
+        let rows = sorted_rows(s);
+        let x: Vec<f64> = rows.iter().map(|&r| s.column(&s.params[0])[r]).collect();
+        let d = pick(&s.band("profit", true), &rows).mean;
+        let sign_after = |c: f64| {
+            x.iter()
+                .zip(&d)
+                .find(|(xv, dv)| **xv > c && dv.is_finite() && **dv != 0.0)
+                .map(|(_, dv)| *dv > 0.0)
+        };
+        let sentence = match cross.as_slice() {
+            [] => no_crossing(short, &x, &d, s.baseline_x()),
+            crossings => crossings
+                .iter()
+                .map(|c| match sign_after(*c) {
+                    Some(false) => {
+                        format!("{short} stops paying beyond about {}", style::short(*c))
+                    }
+                    Some(true) => format!("{short} starts paying above about {}", style::short(*c)),
+                    None => format!(
+                        "the profit difference crosses zero at {short} ≈ {}",
+                        style::short(*c)
+                    ),
+                })
+                .collect::<Vec<_>>()
+                .join(" and "),
+        };
+        let ci_text = match (ci.first(), ci.last()) {
+            (Some(a), Some(b)) if !cross.is_empty() => format!(
+                " (break-even between {} and {} within the 95% CI)",
+                style::short(*a),
+                style::short(*b)
+            ),
+            _ => String::new(),
+        };
+        verdict = if verdict.is_empty() {
+            format!("Against the baseline ({baseline}), {sentence}{ci_text}.")
+        } else {
+            format!("{verdict}; against the baseline ({baseline}), {sentence}{ci_text}.")
+        };
+    } else if s.params.len() == 2 && s.has_diff && has_profit {
+        if let Some((values, e)) = best(s, true) {
+            let more = if verdict.is_empty() { "" } else { "; " };
+            verdict = format!(
+                "{verdict}{more}the largest gain over the baseline ({baseline}) is at {} ({}, \
+                 95% CI {} to {}); the heatmap's black contour marks the break-even.",
+                point_text(s, &values),
+                style::signed_eur(e.mean),
+                style::eur(e.lo),
+                style::eur(e.hi)
+            );
+        }
+    } else if !verdict.is_empty() {
+        verdict.push('.');
+    }
+    verdict
 }
 
 /// The verdict's clause when the profit difference never changes sign
