@@ -238,6 +238,25 @@ mod tests {
     use super::*;
     use crate::rng::{Purpose, Stream};
 
+    /// A customer who comes in before the shift ends is served, even if
+    /// service starts after the end (overtime); one who comes in after it
+    /// is not, on both the scanned and the indexed floor.
+    #[test]
+    fn customers_in_the_shop_at_the_end_of_a_shift_are_served() {
+        for indexed in [false, true] {
+            let mut floor = Floor::default();
+            floor.open([(0.0, 8.0)].into_iter());
+            floor.index(indexed);
+            let first = floor.choose(7.9).expect("the shift is running");
+            assert_eq!(first.start, 7.9);
+            floor.serve(first, 8.4);
+            let second = floor.choose(7.95).expect("came in during the shift");
+            assert_eq!(second.start, 8.4, "served after the end of the shift");
+            floor.serve(second, 8.9);
+            assert!(floor.choose(8.0).is_none(), "came in after the shift ended");
+        }
+    }
+
     /// The heap and bits choose what the scan chooses, arrival after
     /// arrival, on floors with ties, finished shifts and queues.
     #[test]
