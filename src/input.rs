@@ -43,6 +43,45 @@ fn error(origin: &str, key: Option<String>, message: String) -> ConfigError {
     }
 }
 
+/// Reads a study file (a sweep, sensitivity or optimize file; `what` names
+/// it in errors) and parses its text with `parse`. An error about one of the
+/// file's own keys that has no position yet gets that key's line:column.
+pub fn read_study_file<T>(
+    file: &Path,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<T, ConfigError>,
+) -> Result<T, ConfigError> {
+    let text = read_text(file, what)?;
+    let origin = file.display().to_string();
+    parse(&text).map_err(|mut e| {
+        if e.origin == origin && e.position.is_none() {
+            if let Some(key) = &e.key {
+                e.position = find_key(&text, key);
+            }
+        }
+        e
+    })
+}
+
+/// The base config at `base_path` that study file `file` names in its
+/// `base` key, and its text (which the study's fingerprint and manifest
+/// keep); an unreadable one is an error about that key.
+pub fn read_base_config(file: &Path, base_path: &Path) -> Result<(Config, String), ConfigError> {
+    let base_text = read_text(base_path, "base config").map_err(|e| {
+        error(
+            &file.display().to_string(),
+            Some("base".into()),
+            format!(
+                "cannot use base config `{}`: {}",
+                base_path.display(),
+                e.message
+            ),
+        )
+    })?;
+    let base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+    Ok((base, base_text))
+}
+
 /// Reads a text file of at most [`MAX_FILE_BYTES`]; `what` names it in
 /// errors ("config file", "sweep file"). A larger file is refused by its
 /// size, before it is read.

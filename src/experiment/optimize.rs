@@ -419,33 +419,15 @@ impl Optimization {
     /// Reads and validates an optimize file; errors name the file,
     /// line:column and key, and the valid range in words.
     pub fn from_file(file: &Path) -> Result<Optimization, ConfigError> {
-        let text = input::read_text(file, "optimize file")?;
-        let origin = file.display().to_string();
-        Optimization::parse(file, &text).map_err(|mut e| {
-            if e.origin == origin && e.position.is_none() {
-                if let Some(key) = &e.key {
-                    e.position = input::find_key(&text, key);
-                }
-            }
-            e
+        input::read_study_file(file, "optimize file", |text| {
+            Optimization::parse(file, text)
         })
     }
 
     fn parse(file: &Path, text: &str) -> Result<Optimization, ConfigError> {
         let raw: RawOptimize = input::parse_toml(text, &file.display().to_string(), &range_of)?;
         let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
-        let base_text = input::read_text(&base_path, "base config").map_err(|e| {
-            err(
-                file,
-                "base",
-                format!(
-                    "cannot use base config `{}`: {}",
-                    base_path.display(),
-                    e.message
-                ),
-            )
-        })?;
-        let base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+        let (base, base_text) = input::read_base_config(file, &base_path)?;
         let check = |key: &str, ok: bool, range: &str, found: String| {
             if ok {
                 Ok(())

@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{Config, ConfigError};
+use crate::config::ConfigError;
 use crate::engine::KPI_DEFS;
 use crate::input;
 
@@ -235,33 +235,13 @@ impl Study {
     /// Reads and validates a sensitivity file; errors name the file,
     /// line:column and key, and the valid range in words.
     pub fn from_file(file: &Path) -> Result<Study, ConfigError> {
-        let text = input::read_text(file, "sensitivity file")?;
-        let origin = file.display().to_string();
-        Study::parse(file, &text).map_err(|mut e| {
-            if e.origin == origin && e.position.is_none() {
-                if let Some(key) = &e.key {
-                    e.position = input::find_key(&text, key);
-                }
-            }
-            e
-        })
+        input::read_study_file(file, "sensitivity file", |text| Study::parse(file, text))
     }
 
     fn parse(file: &Path, text: &str) -> Result<Study, ConfigError> {
         let raw: RawStudy = input::parse_toml(text, &file.display().to_string(), &range_of)?;
         let base_path = file.parent().unwrap_or(Path::new(".")).join(&raw.base);
-        let base_text = input::read_text(&base_path, "base config").map_err(|e| {
-            err(
-                file,
-                "base",
-                format!(
-                    "cannot use base config `{}`: {}",
-                    base_path.display(),
-                    e.message
-                ),
-            )
-        })?;
-        let mut base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+        let (mut base, base_text) = input::read_base_config(file, &base_path)?;
         // `[set]`: the treatment every sample runs (the baseline, if any,
         // then overrides it back), such as a latitude of 0.8.
         for (key, value) in &raw.set {

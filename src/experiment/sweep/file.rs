@@ -107,16 +107,7 @@ impl Sweep {
     /// allocated (see [`crate::input`]); errors name the file, line:column
     /// and dotted key.
     pub fn from_file(file: &Path) -> Result<Sweep, ConfigError> {
-        let text = input::read_text(file, "sweep file")?;
-        let origin = file.display().to_string();
-        Sweep::parse(file, &text).map_err(|mut e| {
-            if e.origin == origin && e.position.is_none() {
-                if let Some(key) = &e.key {
-                    e.position = input::find_key(&text, key);
-                }
-            }
-            e
-        })
+        input::read_study_file(file, "sweep file", |text| Sweep::parse(file, text))
     }
 
     pub(super) fn parse(file: &Path, text: &str) -> Result<Sweep, ConfigError> {
@@ -132,18 +123,7 @@ impl Sweep {
                 ));
             }
         }
-        let base_text = input::read_text(&base_path, "base config").map_err(|e| {
-            err(
-                file,
-                Some("base".into()),
-                format!(
-                    "cannot use base config `{}`: {}",
-                    base_path.display(),
-                    e.message
-                ),
-            )
-        })?;
-        let base = Config::from_toml_str(&base_text, &base_path.display().to_string())?;
+        let (base, base_text) = input::read_base_config(file, &base_path)?;
         if raw.replications == 0 || u64::from(raw.replications) > input::MAX_REPLICATIONS {
             return Err(err(
                 file,
