@@ -338,6 +338,16 @@ param_section! {
         failure_doubt: f64 = 0.2; "0-1 scale"; [0.0, 1.0];
         /// Share of doubt that fades per visit.
         doubt_fade: f64 = 0.2; "fraction/visit"; [0.0, 1.0];
+        /// Loss aversion of the defection decision: a visit below the
+        /// customer's expectation (happiness before the visit) weighs this
+        /// many times an equal visit above it (Tversky & Kahneman 1992:
+        /// 2.25; 1 = no asymmetry).
+        loss_aversion: f64 = 2.25; "ratio"; [1.0, 10.0];
+        /// Reference-dependent defection: the log of the factor on the
+        /// visit's defection probability per unit of gain-loss value of
+        /// the visit against expectation (proportional hazard, Bolton 1998;
+        /// 0 = defection ignores the disconfirmation).
+        disconfirmation_hazard: f64 = 1.0; "per unit of value"; [0.0, 20.0];
     }
 }
 
@@ -417,6 +427,10 @@ param_section! {
         /// Quality per unit of employee satisfaction above 0.5 (satisfied
         /// staff serve better: the mediated path of Brown & Lam 2008).
         quality_satisfaction: f64 = 0.4; "0-1 scale"; [0.0, 1.0];
+        /// Share of that link lost in an encounter with a customer waiting
+        /// behind: clerks cut their displays to the task when the line is
+        /// long (Rafaeli & Sutton 1990).
+        busy_display_loss: f64 = 0.4; "fraction"; [0.0, 1.0];
         /// Experience lost by a wait as long as the mean patience, for a pure
         /// low-cost customer (differentiation = 0); scaled down to 40% of it
         /// as differentiation rises to 1.

@@ -95,6 +95,19 @@ fn tenure_of(visits: f64, tenure_visits: f64) -> f64 {
     1.0 - libm::exp(-visits / tenure_visits)
 }
 
+/// The share of the staff-satisfaction-to-quality link an encounter keeps:
+/// all of it when nobody waits behind the customer, `1 − loss` when
+/// someone does (Rafaeli & Sutton 1990: busy clerks display less positive
+/// emotion; the displayed part of the link is lost).
+#[inline]
+pub(super) fn busy_link(queued: bool, loss: f64) -> f64 {
+    if queued {
+        1.0 - loss
+    } else {
+        1.0
+    }
+}
+
 impl Store {
     /// Reichheld & Sasser: how well a customer with `visits` visits knows
     /// the store, 0..1.
@@ -201,11 +214,14 @@ impl Store {
         // small direct contagion of the employee's mood that fades when busy.
         let satisfaction = self.staff.satisfaction[employee];
         let own_employee = self.customers[i].favourite == employee as u32;
+        // Rafaeli & Sutton 1990: with a line waiting, clerks display less
+        // positive emotion; the displayed part of the link is lost.
+        let busy_link = busy_link(queued, sv.busy_display_loss);
         let mut quality = sv.quality_base
             + sv.quality_resolved * f64::from(u8::from(resolved))
             + sv.quality_time * time_quality * novice
             + sv.quality_latitude * k.latitude * skill * k.differentiation
-            + sv.quality_satisfaction * (satisfaction - 0.5);
+            + sv.quality_satisfaction * busy_link * (satisfaction - 0.5);
         if k.centric {
             quality += sv.quality_centric;
         }
@@ -263,5 +279,22 @@ impl Store {
         }
         self.after_visit(slot, day, experience, trouble.failure, Some(employee), out);
         duration
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::busy_link;
+
+    #[test]
+    fn the_quality_slope_on_staff_satisfaction_is_lower_with_a_line_waiting() {
+        // Quality gained per unit of staff satisfaction: quality_satisfaction
+        // times the link kept.
+        let slope = |queued| 0.4 * busy_link(queued, 0.4);
+        assert!(slope(true) < slope(false));
+        assert!((slope(false) - 0.4).abs() < 1e-12);
+        assert!((slope(true) - 0.24).abs() < 1e-12);
+        // No loss: busyness does not moderate the link.
+        assert_eq!(busy_link(true, 0.0), 1.0);
     }
 }
