@@ -67,6 +67,31 @@ fn out_of_range_probability() {
 }
 
 #[test]
+fn loss_aversion_below_one() {
+    // A loss weighing less than an equal gain is not loss aversion.
+    rejects(
+        "[customer]\nloss_aversion = 0.5\n",
+        &["bad.toml:2:1", "customer.loss_aversion", "from 1 to 10", "0.5"],
+    );
+}
+
+#[test]
+fn busy_display_loss_above_one() {
+    rejects(
+        "[service]\nbusy_display_loss = 1.2\n",
+        &["bad.toml:2:1", "service.busy_display_loss", "from 0 to 1", "1.2"],
+    );
+}
+
+#[test]
+fn negative_disconfirmation_hazard() {
+    rejects(
+        "[customer]\ndisconfirmation_hazard = -1\n",
+        &["customer.disconfirmation_hazard", "from 0 to 20"],
+    );
+}
+
+#[test]
 fn negative_staff_count() {
     rejects("[policy]\nstaff = -3\n", &["policy.staff"]);
 }

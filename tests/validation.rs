@@ -69,7 +69,13 @@ fn karasek_job_strain() {
 
 #[test]
 fn reichheld_sasser_retention_leverage() {
-    check("reichheld");
+    // Just below the band's 25% since reference-dependent defection and the
+    // re-fit of the online pull (docs/VALIDATION.md, Known departures); the
+    // fall in defection itself must stay within 4-6 points.
+    check_except(
+        "reichheld",
+        &["long-run profit change, five points less defection"],
+    );
 }
 
 #[test]
@@ -84,7 +90,8 @@ fn jones_sasser_top_box() {
 
 #[test]
 fn loss_aversion_in_retention() {
-    // A rise gains more retention than an equal fall costs: see
+    // A fall costs no more retention than an equal rise gains, even with
+    // reference-dependent defection (the expectation adapts): see
     // docs/VALIDATION.md, Known departures.
     check_except(
         "loss_aversion",
@@ -115,13 +122,10 @@ fn harter_business_unit_correlations() {
 
 #[test]
 fn busyness_weakens_the_staff_customer_link() {
-    // Not markedly weaker, and not falling at every step: only the small
-    // direct contagion is moderated by busyness (docs/VALIDATION.md, Known
+    // Falling at every step, but not markedly weaker: the demand range
+    // makes few more encounters queued (docs/VALIDATION.md, Known
     // departures).
-    check_except(
-        "busyness",
-        &["slope at the busiest level", "steps of demand"],
-    );
+    check_except("busyness", &["slope at the busiest level"]);
 }
 
 #[test]
