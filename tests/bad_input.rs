@@ -71,7 +71,12 @@ fn loss_aversion_below_one() {
     // A loss weighing less than an equal gain is not loss aversion.
     rejects(
         "[customer]\nloss_aversion = 0.5\n",
-        &["bad.toml:2:1", "customer.loss_aversion", "from 1 to 10", "0.5"],
+        &[
+            "bad.toml:2:1",
+            "customer.loss_aversion",
+            "from 1 to 10",
+            "0.5",
+        ],
     );
 }
 
@@ -79,7 +84,12 @@ fn loss_aversion_below_one() {
 fn busy_display_loss_above_one() {
     rejects(
         "[service]\nbusy_display_loss = 1.2\n",
-        &["bad.toml:2:1", "service.busy_display_loss", "from 0 to 1", "1.2"],
+        &[
+            "bad.toml:2:1",
+            "service.busy_display_loss",
+            "from 0 to 1",
+            "1.2",
+        ],
     );
 }
 
