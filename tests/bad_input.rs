@@ -67,6 +67,28 @@ fn out_of_range_probability() {
 }
 
 #[test]
+fn out_of_range_chain_spreads() {
+    rejects(
+        "[chain]\nstores = 3\noffer_quality_sd = 2.0\n",
+        &[
+            "bad.toml:3:1",
+            "chain.offer_quality_sd",
+            "from 0 to 1",
+            "found 2",
+        ],
+    );
+    rejects(
+        "[chain]\nstores = 3\nmanager_change_sd = -0.1\n",
+        &[
+            "bad.toml:3:1",
+            "chain.manager_change_sd",
+            "from 0 to 1",
+            "-0.1",
+        ],
+    );
+}
+
+#[test]
 fn negative_staff_count() {
     rejects("[policy]\nstaff = -3\n", &["policy.staff"]);
 }
