@@ -94,6 +94,28 @@ fn busy_display_loss_above_one() {
 }
 
 #[test]
+fn out_of_range_chain_spreads() {
+    rejects(
+        "[chain]\nstores = 3\noffer_quality_sd = 2.0\n",
+        &[
+            "bad.toml:3:1",
+            "chain.offer_quality_sd",
+            "from 0 to 1",
+            "found 2",
+        ],
+    );
+    rejects(
+        "[chain]\nstores = 3\nmanager_change_sd = -0.1\n",
+        &[
+            "bad.toml:3:1",
+            "chain.manager_change_sd",
+            "from 0 to 1",
+            "-0.1",
+        ],
+    );
+}
+
+#[test]
 fn negative_disconfirmation_hazard() {
     rejects(
         "[customer]\ndisconfirmation_hazard = -1\n",

@@ -5,6 +5,7 @@
 //! what-if page of `serve` (its API, and the page in headless Chromium).
 
 mod bad_input;
+mod chain_drivers;
 mod cli;
 mod configs;
 mod determinism;

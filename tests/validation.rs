@@ -35,8 +35,19 @@ fn check(name: &str) {
 
 #[test]
 fn sears_chain() {
-    // Settled stores barely grow: see docs/VALIDATION.md, Known departures.
-    check_except("sears", &["revenue growth per +5 employee-attitude units"]);
+    // In the year after the programme, customers' happiness has moved only
+    // part of the way: see docs/VALIDATION.md, Known departures. The
+    // reduced run's ten chains of 30 stores put the growth slope at 1.04
+    // (CI 0.69 to 1.39), just above the band the full run's 0.81 is inside,
+    // so it is listed too; the full run's table is checked by .ci/run
+    // against docs/VALIDATION.md.
+    check_except(
+        "sears",
+        &[
+            "customer impression per +5 employee-attitude units",
+            "revenue growth per +5 employee-attitude units",
+        ],
+    );
 }
 
 #[test]
@@ -107,7 +118,8 @@ fn de_matos_recovery_paradox() {
 #[test]
 fn harter_business_unit_correlations() {
     // Staff and customer satisfaction are linked more tightly than in the
-    // field (docs/VALIDATION.md, Known departures). The reduced run's four
+    // field, even with stores that differ in their offer (docs/VALIDATION.md,
+    // Known departures). The reduced run's four
     // chains of 20 stores cannot resolve the turnover correlation (its CI
     // spans about 0.4), so it is listed too; the full run's table is
     // checked by .ci/run against docs/VALIDATION.md.

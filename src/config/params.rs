@@ -715,6 +715,14 @@ param_section! {
         staffing_sd: f64 = 0.0; "log units"; [0.0, 3.0];
         /// Spread of the share of relationship customers across stores.
         relationship_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
+        /// Spread of the store's offer and premises (assortment, price
+        /// perception, store condition) across stores: shifts the quality
+        /// customers perceive in a visit, apart from the staff.
+        offer_quality_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
+        /// Spread of the change in manager quality at a policy switch (a
+        /// turnaround programme that works better in some stores than in
+        /// others): B's value applies when `compare` switches A to B.
+        manager_change_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
     }
 }
 

@@ -221,7 +221,10 @@ impl Store {
             + sv.quality_resolved * f64::from(u8::from(resolved))
             + sv.quality_time * time_quality * novice
             + sv.quality_latitude * k.latitude * skill * k.differentiation
-            + sv.quality_satisfaction * busy_link * (satisfaction - 0.5);
+            + sv.quality_satisfaction * busy_link * (satisfaction - 0.5)
+            // M12: what the store offers (assortment, prices, premises), the
+            // same for every visit whoever serves it.
+            + self.profile.offer_quality;
         if k.centric {
             quality += sv.quality_centric;
         }

@@ -23,22 +23,31 @@ pub struct StoreProfile {
     pub staffing_ratio: f64,
     /// Share of this store's new customers who seek a relationship.
     pub relationship_mix: f64,
+    /// The store's offer and premises (assortment, price perception, store
+    /// condition), centred on 0: shifts the quality customers perceive in
+    /// every served visit, whoever serves them (M2).
+    pub offer_quality: f64,
+    /// This store's standard-normal draw for a turnaround programme: at a
+    /// switch to a config with `chain.manager_change_sd > 0`, its manager
+    /// quality moves by `manager_change_sd` times this draw.
+    pub programme_draw: f64,
 }
 
 impl StoreProfile {
     /// Names of the drivers, in the order of [`StoreProfile::values`] (the
     /// driver columns of `stores.csv`).
-    pub const DRIVERS: [&'static str; 6] = [
+    pub const DRIVERS: [&'static str; 7] = [
         "manager_quality",
         "market_size",
         "local_competition",
         "growth_need",
         "staffing_ratio",
         "relationship_mix",
+        "offer_quality",
     ];
 
     /// The drivers' values, in the order of [`StoreProfile::DRIVERS`].
-    pub fn values(&self) -> [f64; 6] {
+    pub fn values(&self) -> [f64; 7] {
         [
             self.manager_quality,
             self.market_size,
@@ -46,18 +55,21 @@ impl StoreProfile {
             self.growth_need,
             self.staffing_ratio,
             self.relationship_mix,
+            self.offer_quality,
         ]
     }
 
     /// Draws store `index`'s profile from the chain's spreads: normal for
-    /// manager quality, log-normal with mean 1 for the multipliers, and
-    /// normal clamped to [0, 1] for the shares.
+    /// manager quality and the offer, log-normal with mean 1 for the
+    /// multipliers, and normal clamped to [0, 1] for the shares. The offer
+    /// and the programme draw come after the first six, so adding them left
+    /// the other drivers' draws as they were.
     #[doc(hidden)]
     pub fn draw(config: &Config, seed: u64, replication: u64, index: u32) -> StoreProfile {
         let ch = &config.chain;
         let mut s = Stream::new(seed, replication, index, Purpose::Setup);
         let lognormal = |sd: f64, z: f64| libm::exp(sd * z - 0.5 * sd * sd);
-        let z: [f64; 6] = std::array::from_fn(|_| s.normal());
+        let z: [f64; 8] = std::array::from_fn(|_| s.normal());
         StoreProfile {
             manager_quality: ch.manager_quality_sd * z[0],
             market_size: lognormal(ch.market_size_sd, z[1]),
@@ -66,6 +78,8 @@ impl StoreProfile {
             staffing_ratio: lognormal(ch.staffing_sd, z[4]),
             relationship_mix: (config.market.relationship + ch.relationship_sd * z[5])
                 .clamp(0.0, 1.0),
+            offer_quality: ch.offer_quality_sd * z[6],
+            programme_draw: z[7],
         }
     }
 
@@ -79,6 +93,20 @@ impl StoreProfile {
             growth_need: config.workforce.growth_need,
             staffing_ratio: 1.0,
             relationship_mix: config.market.relationship,
+            offer_quality: 0.0,
+            programme_draw: 0.0,
         }
+    }
+
+    /// The profile after a switch to `config`: a turnaround programme
+    /// (`chain.manager_change_sd > 0`) moves manager quality by its spread
+    /// times this store's programme draw; nothing else changes. A single
+    /// store keeps the template's values whatever the spreads.
+    pub fn after_switch(&self, config: &Config) -> StoreProfile {
+        let mut p = *self;
+        if config.chain.stores > 1 {
+            p.manager_quality += config.chain.manager_change_sd * self.programme_draw;
+        }
+        p
     }
 }

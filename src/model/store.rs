@@ -305,6 +305,7 @@ impl Store {
     /// policy change of `compare`). Positions are added as vacancies or
     /// closed as they fall vacant when the new headcount differs.
     pub fn switch_to(&mut self, config: &Config) {
+        self.profile = self.profile.after_switch(config);
         self.happiness_power = PowerTable::new(config.customer.loyalty_exponent);
         self.tenure = super::encounter::tenure_table(config);
         self.standard.set_params(ErosionParams::of(config));

@@ -4,7 +4,7 @@
 //! (+.15).
 //!
 //! Measured the way the field did: correlations across the stores of one
-//! heterogeneous chain (the six `chain.*_sd` drivers, spreads as in
+//! heterogeneous chain (the seven `chain.*_sd` drivers, spreads as in
 //! configs/chain.toml), one correlation per replication's chain (as the
 //! meta-analysis correlated units within each company and then averaged
 //! over companies), averaged over replications with a t-interval.
@@ -31,8 +31,8 @@ const PUBLISHED: [(&str, f64); 4] = [
     ("profit", 0.15),
 ];
 
-/// The chain: default stores differing along six independent drivers, with
-/// the spreads of configs/chain.toml (docs/VALIDATION.md says why).
+/// The chain: default stores differing along seven independent drivers,
+/// with the spreads of configs/chain.toml (docs/VALIDATION.md says why).
 pub fn config(size: Size) -> Config {
     let mut c = Config::default();
     c.chain.stores = size.pick(30, 20);
@@ -42,6 +42,9 @@ pub fn config(size: Size) -> Config {
     c.chain.growth_need_sd = 0.15;
     c.chain.staffing_sd = 0.1;
     c.chain.relationship_sd = 0.1;
+    // What customers judge apart from the staff (assortment, prices, the
+    // premises) differs between stores too (docs/MODEL.md, M12).
+    c.chain.offer_quality_sd = 0.033;
     // A chain plans each store's labour from its own traffic (labour
     // budgets follow forecast sales), so a big or an uncontested store is
     // not left with the template's headcount.
@@ -125,9 +128,9 @@ pub fn run(size: Size) -> Outcome {
                  with turnover, +.20 with productivity, +.15 with profit",
         criteria,
         setup: format!(
-            "{replications} replications of a chain of {} default stores differing along six \
+            "{replications} replications of a chain of {} default stores differing along seven \
              independent drivers (sd: manager quality {}, market size {}, competition {}, growth \
-             need {}, staffing {}, relationship mix {}), one measured year after the burn-in; one \
+             need {}, staffing {}, relationship mix {}, offer {}), one measured year after the burn-in; one \
              Pearson correlation across the stores of each chain, averaged over the chains; \
              productivity = revenue per paid hour, turnover = annual_turnover, customer \
              satisfaction = mean_happiness",
@@ -137,7 +140,8 @@ pub fn run(size: Size) -> Outcome {
             config.chain.competition_sd,
             config.chain.growth_need_sd,
             config.chain.staffing_sd,
-            config.chain.relationship_sd
+            config.chain.relationship_sd,
+            config.chain.offer_quality_sd
         ),
         data: vec![
             DataSet {

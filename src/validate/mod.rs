@@ -18,7 +18,7 @@ mod harter;
 mod jones_sasser;
 mod loss_aversion;
 mod reichheld;
-mod sears;
+pub mod sears;
 mod strain;
 mod ton_huckman;
 
