@@ -355,6 +355,15 @@ pub fn padded(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
     (lo - pad * span, hi + pad * span)
 }
 
+/// Parameter settings in words (`latitude = 0.2, staff = 7`).
+pub fn assignments(pairs: &[(String, String)]) -> String {
+    let words: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{} = {v}", parameter_short(k)))
+        .collect();
+    words.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,7 +100,7 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
     let mut order: Vec<usize> = (0..points).collect();
     if has_profit {
         header.extend(["profit".to_string(), "95% CI".to_string()]);
-        let p = s.column("profit_mean");
+        let p = s.band("profit", false).mean;
         order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
     }
     if s.has_diff && has_profit {
