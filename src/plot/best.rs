@@ -77,11 +77,7 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
                 .map(style::short)
                 .collect();
             row.push(style::signed_eur(mean(v)));
-            row.push(format!(
-                "{} to {}",
-                style::signed_eur(data::num(v, "ci_low").unwrap_or(f64::NAN)),
-                style::signed_eur(data::num(v, "ci_high").unwrap_or(f64::NAN))
-            ));
+            row.push(style::range(data::ci(v), style::signed_eur));
             row.push(style::eur(data::num(v, "gap").unwrap_or(f64::NAN)));
             row.push(
                 data::num(v, "p_value").map_or_else(|| "best".to_string(), |p| format!("{p:.3}")),

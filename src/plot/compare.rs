@@ -632,7 +632,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
         let cell = |e: &Estimate| {
             vec![
                 style::signed_eur(e.mean),
-                format!("{} to {}", style::eur(e.lo), style::eur(e.hi)),
+                style::range((e.lo, e.hi), style::eur),
             ]
         };
         let mut rows: Vec<Vec<String>> = c
@@ -690,7 +690,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
                         style::mechanism_name(&m.name),
                         m.description.clone(),
                         style::signed_eur(m.value.mean),
-                        format!("{} to {}", style::eur(m.value.lo), style::eur(m.value.hi)),
+                        style::range((m.value.lo, m.value.hi), style::eur),
                     ]
                 })
                 .chain(c.difference.map(|d| {
@@ -698,7 +698,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
                         "Total".into(),
                         "the profit difference".into(),
                         style::signed_eur(d.mean),
-                        format!("{} to {}", style::eur(d.lo), style::eur(d.hi)),
+                        style::range((d.lo, d.hi), style::eur),
                     ]
                 }))
                 .collect(),
@@ -727,7 +727,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
                 )
             }),
             d.map_or("n/a".to_string(), |d| {
-                format!("{} to {}", style::human(d.lo), style::human(d.hi))
+                style::range((d.lo, d.hi), style::human)
             }),
             style::unit_text(style::kpi_unit(name)),
         ]

@@ -188,6 +188,12 @@ pub struct Estimate {
     pub hi: f64,
 }
 
+/// The `{ci_low, ci_high}` of `v` (NaN where one is missing).
+pub fn ci(v: &Value) -> (f64, f64) {
+    let bound = |key: &str| num(v, key).unwrap_or(f64::NAN);
+    (bound("ci_low"), bound("ci_high"))
+}
+
 impl Estimate {
     /// Reads `{mean, ci_low, ci_high}`; the bounds default to the mean.
     pub fn of(v: &Value) -> Option<Estimate> {

@@ -92,11 +92,7 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
                 values(f.get("values")),
                 style::short(data::num(f, "round").unwrap_or(f64::NAN)),
                 style::short(data::num(f, "objective").unwrap_or(f64::NAN)),
-                format!(
-                    "{} to {}",
-                    style::short(data::num(f, "ci_low").unwrap_or(f64::NAN)),
-                    style::short(data::num(f, "ci_high").unwrap_or(f64::NAN))
-                ),
+                style::range(data::ci(f), style::short),
             ]
         })
         .collect();

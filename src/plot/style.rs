@@ -364,6 +364,12 @@ pub fn assignments(pairs: &[(String, String)]) -> String {
     words.join(", ")
 }
 
+/// An interval in words (`12,000 EUR to 15,000 EUR`), each end written by
+/// `fmt`.
+pub fn range((lo, hi): (f64, f64), fmt: fn(f64) -> String) -> String {
+    format!("{} to {}", fmt(lo), fmt(hi))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

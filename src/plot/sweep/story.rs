@@ -116,18 +116,10 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
             .collect();
         if has_profit {
             cells.push(style::eur(profit.mean[r]));
-            cells.push(format!(
-                "{} to {}",
-                style::eur(profit.lo[r]),
-                style::eur(profit.hi[r])
-            ));
+            cells.push(style::range((profit.lo[r], profit.hi[r]), style::eur));
             if s.has_diff {
                 cells.push(style::signed_eur(diff.mean[r]));
-                cells.push(format!(
-                    "{} to {}",
-                    style::eur(diff.lo[r]),
-                    style::eur(diff.hi[r])
-                ));
+                cells.push(style::range((diff.lo[r], diff.hi[r]), style::eur));
             }
         }
         cells
