@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use effectchain::experiment::discover::{prim, BoxStats, Discovery, Settings};
+use effectchain::output::columns;
 use effectchain::output::discover as files;
 use effectchain::output::{owner, FolderKind, FolderLock};
 
@@ -100,10 +101,11 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), CliError> {
         )));
     }
     let table = files::read_points(&args.dir).map_err(|e| CliError::input(e.to_string()))?;
+    let losses = loss_column();
     let condition = match &args.condition {
         Some(c) => parse_condition(c).map_err(|e| CliError::input(format!("--condition: {e}")))?,
-        None if table.columns.iter().any(|c| c == "profit_diff_mean") => Condition {
-            column: "profit_diff_mean".into(),
+        None if table.columns.contains(&losses) => Condition {
+            column: losses,
             below: true,
             value: 0.0,
         },
@@ -200,10 +202,17 @@ pub fn restrictions(names: &[String], b: &BoxStats, full_low: &[f64], full_high:
         .join(" and ")
 }
 
+/// The column of the default condition: the mean profit difference to the
+/// baseline (`profit_diff_mean`).
+fn loss_column() -> String {
+    let [mean, ..] = columns::estimate(&columns::difference("profit"));
+    mean
+}
+
 fn describe(names: &[String], c: &Condition, d: &Discovery, out: &Path) -> String {
     let full = &d.trajectory[0].limits;
     let b = &d.pasted;
-    let what = if c.column == "profit_diff_mean" && c.below && c.value == 0.0 {
+    let what = if c.column == loss_column() && c.below && c.value == 0.0 {
         "The policy loses money against the baseline".to_string()
     } else {
         format!(

@@ -501,7 +501,7 @@ pub fn render(
     let mut json = serde_json::to_vec_pretty(&body).map_err(json_err(COMPARISON_FILE))?;
     json.push(b'\n');
 
-    let mut table = String::from("kpi,unit,a_mean,a_ci_low,a_ci_high,b_mean,b_ci_low,b_ci_high,difference_mean,difference_ci_low,difference_ci_high\n");
+    let mut table = super::csv::record(super::columns::comparison());
     for (i, def) in KPI_DEFS.iter().enumerate() {
         let (x, y, d) = (&c.a[i], &c.b[i], &c.difference[i]);
         table.push_str(&format!(
@@ -526,7 +526,7 @@ pub fn render(
         ));
     }
 
-    let mut cumulative = String::from("day,mean,ci_low,ci_high\n");
+    let mut cumulative = super::csv::record(super::columns::cumulative());
     for (t, st) in c.switch.cumulative.iter().enumerate() {
         cumulative.push_str(&format!(
             "{},{},{},{}\n",

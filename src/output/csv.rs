@@ -2,27 +2,21 @@
 //! `replications.csv` (every KPI of every replication) and, for a chain,
 //! `stores.csv` (every store's drivers and KPIs in every replication).
 //!
-//! Columns come from the `DAILY_DEFS` and `KPI_DEFS` tables, so a new
-//! variable appears in the files without touching this module. Numbers are
+//! Columns are those of [`super::columns`] (from the `DAILY_DEFS` and
+//! `KPI_DEFS` tables), so a new variable appears in the files without
+//! touching this module. Numbers are
 //! written with Rust's `Display` for `f64`: the shortest decimal that reads
 //! back to the same value, never in exponent notation, and the same on
 //! every platform. Records end in `\n`.
 
-use super::{OutputError, DAILY_FILE, REPLICATIONS_FILE, STORES_FILE};
-use crate::engine::{DAILY_DEFS, KPI_DEFS};
+use super::{columns, OutputError, DAILY_FILE, REPLICATIONS_FILE, STORES_FILE};
 use crate::experiment::RunResults;
-use crate::model::StoreProfile;
 
 /// `daily.csv`: one row per simulated day (day 0 is the first, warm-up
 /// included): `day`, then `<name>_mean,<name>_ci_low,<name>_ci_high` for
 /// every daily variable.
 pub fn daily(results: &RunResults) -> Result<Vec<u8>, OutputError> {
-    let mut header = vec!["day".to_string()];
-    for def in DAILY_DEFS {
-        for suffix in ["mean", "ci_low", "ci_high"] {
-            header.push(format!("{}_{suffix}", def.name));
-        }
-    }
+    let header = columns::daily();
     let rows = results.daily.iter().enumerate().map(|(day, vars)| {
         let mut row = Vec::with_capacity(1 + 3 * vars.len());
         row.push(day.to_string());
@@ -37,9 +31,7 @@ pub fn daily(results: &RunResults) -> Result<Vec<u8>, OutputError> {
 /// `replications.csv`: one row per replication: `replication` (its index
 /// k), then every KPI in `KPI_DEFS` order.
 pub fn replications(results: &RunResults) -> Result<Vec<u8>, OutputError> {
-    let header = std::iter::once("replication".to_string())
-        .chain(KPI_DEFS.iter().map(|d| d.name.to_string()))
-        .collect();
+    let header = columns::replications();
     let rows = results.replications.iter().map(|r| {
         std::iter::once(r.index.to_string())
             .chain(r.kpis.values().into_iter().map(num))
@@ -50,15 +42,10 @@ pub fn replications(results: &RunResults) -> Result<Vec<u8>, OutputError> {
 
 /// `stores.csv`: one row per (replication, store), in that order:
 /// `replication` (its index k), `store` (its index in the chain, from 0),
-/// the store's drivers in [`StoreProfile::DRIVERS`] order, then every KPI of
+/// the store's drivers in [`crate::model::StoreProfile::DRIVERS`] order, then every KPI of
 /// the store in `KPI_DEFS` order.
 pub fn stores(results: &RunResults) -> Result<Vec<u8>, OutputError> {
-    let header = ["replication", "store"]
-        .into_iter()
-        .chain(StoreProfile::DRIVERS)
-        .chain(KPI_DEFS.iter().map(|d| d.name))
-        .map(str::to_string)
-        .collect();
+    let header = columns::stores();
     let rows = results.replications.iter().flat_map(|r| {
         r.stores.iter().enumerate().map(move |(i, store)| {
             [r.index.to_string(), i.to_string()]

@@ -50,11 +50,9 @@ pub fn read_points(dir: &Path) -> Result<PointsTable, OutputError> {
         .iter()
         .map(str::to_string)
         .collect();
-    let first = header
-        .iter()
-        .position(|h| h.ends_with("_mean"))
-        .filter(|&i| i > 1 && header[0] == "point_id")
-        .ok_or_else(|| bad("is not a sweep's points table".into()))?;
+    let first = super::columns::Points::parse(&header)
+        .map_err(|_| bad("is not a sweep's points table".into()))?
+        .first_estimate;
     let (mut parameters, mut outputs) = (Vec::new(), Vec::new());
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| bad(e.to_string()))?;

@@ -20,6 +20,7 @@
 //! [`OutputError`] for the caller to report.
 
 pub mod best;
+pub mod columns;
 pub mod comparison;
 pub mod csv;
 pub mod discover;

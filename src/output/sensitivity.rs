@@ -28,18 +28,24 @@ pub const SECOND_ORDER_FILE: &str = "indices-second-order.csv";
 /// The study's summary.
 pub const SUMMARY_FILE: &str = "sensitivity.json";
 
-/// Header of [`INDICES_FILE`] for a method.
-pub fn indices_header(indices: &Indices) -> &'static str {
-    match indices {
-        Indices::Sobol(_) => "parameter,S1,S1_ci_low,S1_ci_high,ST,ST_ci_low,ST_ci_high\n",
-        Indices::Morris(_) => {
-            "parameter,mu,mu_star,mu_star_ci_low,mu_star_ci_high,sigma,sigma_ci_low,sigma_ci_high\n"
-        }
-    }
+/// Header of [`INDICES_FILE`] for a method (newline-terminated).
+pub fn indices_header(indices: &Indices) -> String {
+    let (plain, with_ci): (&[&str], &[&str]) = match indices {
+        Indices::Sobol(_) => (&[], &["S1", "ST"]),
+        Indices::Morris(_) => (&["mu"], &["mu_star", "sigma"]),
+    };
+    let with_ci = with_ci.iter().flat_map(|n| {
+        let [low, high] = super::columns::interval(n);
+        [n.to_string(), low, high]
+    });
+    let names = std::iter::once("parameter".to_string())
+        .chain(plain.iter().map(|n| n.to_string()))
+        .chain(with_ci);
+    super::csv::record(names.collect::<Vec<_>>())
 }
 
 fn indices_csv(a: &Analysis) -> String {
-    let mut s = indices_header(&a.indices).to_string();
+    let mut s = indices_header(&a.indices);
     for (j, name) in a.parameters.iter().enumerate() {
         let values: Vec<f64> = match &a.indices {
             Indices::Sobol(ix) => {
@@ -78,7 +84,8 @@ fn second_order_csv(a: &Analysis) -> Option<String> {
     if ix.s2.is_empty() {
         return None;
     }
-    let mut s = "parameter_a,parameter_b,S2,S2_ci_low,S2_ci_high\n".to_string();
+    let names = ["parameter_a", "parameter_b", "S2"].map(str::to_string);
+    let mut s = super::csv::record(names.into_iter().chain(super::columns::interval("S2")));
     for (j, l, e) in &ix.s2 {
         s.push_str(&format!(
             "{},{},{},{},{}\n",

@@ -321,24 +321,8 @@ fn bad(path: &Path, message: String) -> OutputError {
 
 /// The CSV header of `points.csv` (newline-terminated).
 pub fn header(sweep: &Sweep) -> String {
-    let mut cols = vec!["point_id".to_string()];
-    cols.extend(sweep.parameters.iter().map(|p| p.path.clone()));
-    for k in &sweep.kpis {
-        cols.extend([
-            format!("{k}_mean"),
-            format!("{k}_ci_low"),
-            format!("{k}_ci_high"),
-        ]);
-    }
-    if !sweep.baseline.is_empty() {
-        for k in &sweep.kpis {
-            cols.extend([
-                format!("{k}_diff_mean"),
-                format!("{k}_diff_ci_low"),
-                format!("{k}_diff_ci_high"),
-            ]);
-        }
-    }
+    let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.clone()).collect();
+    let cols = super::columns::points(&parameters, &sweep.kpis, !sweep.baseline.is_empty());
     super::csv::record(&cols)
 }
 

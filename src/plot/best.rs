@@ -13,11 +13,10 @@ use super::PlotError;
 use crate::output::best::BEST_FILE;
 
 fn values_text(params: &[String], v: &Value) -> String {
-    let values: Vec<f64> = v
-        .get("values")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default();
+    let values: Vec<f64> = data::items(v, "values")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
     params
         .iter()
         .zip(values)
@@ -31,20 +30,11 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
     let Some(best) = data::read_json_opt(&dir.join(BEST_FILE))? else {
         return Ok(());
     };
-    let params: Vec<String> = best
-        .get("parameters")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| p.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let tied: Vec<&Value> = best
-        .get("tied")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
+    let params: Vec<String> = data::items(&best, "parameters")
+        .iter()
+        .filter_map(|p| p.as_str().map(str::to_string))
+        .collect();
+    let tied: Vec<&Value> = data::items(&best, "tied").iter().collect();
     let Some(top) = best.get("best") else {
         return Ok(());
     };
@@ -81,22 +71,13 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
     let rows = tied
         .iter()
         .map(|v| {
-            let mut row: Vec<String> = v
-                .get("values")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_f64)
-                        .map(style::short)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let mut row: Vec<String> = data::items(v, "values")
+                .iter()
+                .filter_map(Value::as_f64)
+                .map(style::short)
+                .collect();
             row.push(style::signed_eur(mean(v)));
-            row.push(format!(
-                "{} to {}",
-                style::signed_eur(data::num(v, "ci_low").unwrap_or(f64::NAN)),
-                style::signed_eur(data::num(v, "ci_high").unwrap_or(f64::NAN))
-            ));
+            row.push(style::range(data::ci(v), style::signed_eur));
             row.push(style::eur(data::num(v, "gap").unwrap_or(f64::NAN)));
             row.push(
                 data::num(v, "p_value").map_or_else(|| "best".to_string(), |p| format!("{p:.3}")),

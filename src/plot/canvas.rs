@@ -32,13 +32,21 @@ pub struct Text {
     pub text: String,
     pub at: Pt,
     pub baseline: f32,
-    /// The SVG `text-anchor`: `start`, `middle` or `end`.
-    pub anchor: &'static str,
+    /// Which point of the line is at `(0, baseline)`.
+    pub anchor: Anchor,
     pub rotation: f32,
     pub size: f32,
     pub bold: bool,
     /// The SVG paint attributes (` fill="#222222"`).
     pub paint: String,
+}
+
+/// Where a line of text is anchored horizontally (as SVG's `text-anchor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
 }
 
 /// One part of a drawing, in drawing order.
@@ -279,9 +287,9 @@ impl DrawingBackend for Canvas {
             VPos::Bottom => -(ascent + descent),
         };
         let anchor = match style.anchor().h_pos {
-            HPos::Left => "start",
-            HPos::Center => "middle",
-            HPos::Right => "end",
+            HPos::Left => Anchor::Start,
+            HPos::Center => Anchor::Middle,
+            HPos::Right => Anchor::End,
         };
         let rotation = match style.transform() {
             FontTransform::None => 0.0,
@@ -358,12 +366,12 @@ fn stroke(c: BackendColor, width: f32) -> String {
 }
 
 /// A coordinate with at most one decimal.
-pub fn n(v: f32) -> String {
+fn n(v: f32) -> String {
     trim(v, 1)
 }
 
 /// `v` with at most `decimals` decimals, trailing zeros removed.
-pub fn trim(v: f32, decimals: usize) -> String {
+fn trim(v: f32, decimals: usize) -> String {
     let v = if v.is_finite() { v } else { 0.0 };
     let mut s = format!("{v:.decimals$}");
     if s.contains('.') {

@@ -181,24 +181,58 @@ pub fn wrap(
     Ok(lines)
 }
 
-/// Builds a numeric chart on `area` with room for tick labels.
+/// Height of the area under a chart for its x tick labels and description.
+pub const X_LABELS: u32 = 92;
+
+/// Builds a numeric chart on `area` with `(below, left)` pixels for the x
+/// and y tick labels and descriptions.
 pub fn cartesian<'a>(
     area: &'a DrawingArea<Canvas, Shift>,
     x: (f64, f64),
     y: (f64, f64),
-    y_label_width: u32,
+    (below, left): (u32, u32),
 ) -> Result<Chart<'a>, DrawingAreaErrorKind<std::convert::Infallible>> {
     ChartBuilder::on(area)
         .margin_left(16)
         .margin_right(48)
         .margin_bottom(12)
         .margin_top(8)
-        .x_label_area_size(92)
-        .y_label_area_size(y_label_width)
+        .x_label_area_size(below)
+        .y_label_area_size(left)
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
 }
 
-/// Draws grid, axes, tick labels and axis descriptions.
+/// One axis of a [`mesh`]: its description (empty for none), how many tick
+/// labels it gets, whether they get grid lines, and how they are written.
+pub struct Axis<'a> {
+    pub desc: &'a str,
+    pub labels: usize,
+    pub grid: bool,
+    pub fmt: &'a dyn Fn(&f64) -> String,
+}
+
+impl<'a> Axis<'a> {
+    /// An axis with grid lines at its `labels` ticks.
+    pub fn new(desc: &'a str, labels: usize, fmt: &'a dyn Fn(&f64) -> String) -> Axis<'a> {
+        Axis {
+            desc,
+            labels,
+            grid: true,
+            fmt,
+        }
+    }
+
+    /// The same axis without grid lines.
+    pub fn no_grid(self) -> Axis<'a> {
+        Axis {
+            grid: false,
+            ..self
+        }
+    }
+}
+
+/// Draws grid, axes, tick labels and axis descriptions (the x axis with
+/// 10 labels, the y axis with 7).
 pub fn mesh(
     chart: &mut Chart,
     x_desc: &str,
@@ -206,21 +240,71 @@ pub fn mesh(
     x_fmt: &dyn Fn(&f64) -> String,
     y_fmt: &dyn Fn(&f64) -> String,
 ) -> DrawResult {
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
+    mesh_of(
+        chart,
+        Axis::new(x_desc, 10, x_fmt),
+        Axis::new(y_desc, 7, y_fmt),
+    )
+}
+
+/// Draws grid, axes, tick labels and axis descriptions as `x` and `y` say.
+pub fn mesh_of(chart: &mut Chart, x: Axis, y: Axis) -> DrawResult {
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(TRANSPARENT)
         .bold_line_style(GRID.stroke_width(2))
         .axis_style(INK.stroke_width(2))
         .label_style(font(TICK))
         .axis_desc_style(font(style::AXIS))
         .set_all_tick_mark_size(8)
-        .x_labels(10)
-        .y_labels(7)
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .x_label_formatter(x_fmt)
-        .y_label_formatter(y_fmt)
-        .draw()
+        .x_labels(x.labels)
+        .y_labels(y.labels)
+        .x_desc(x.desc)
+        .y_desc(y.desc)
+        .x_label_formatter(x.fmt)
+        .y_label_formatter(y.fmt);
+    if !x.grid {
+        mesh.disable_x_mesh();
+    }
+    if !y.grid {
+        mesh.disable_y_mesh();
+    }
+    mesh.draw()
+}
+
+/// A vertical error bar at `x` from `lo` to `hi`, its caps `cap` wide on
+/// either side, in ink of `width` pixels.
+pub fn error_bar(chart: &Chart, x: f64, (lo, hi): (f64, f64), cap: f64, width: u32) -> DrawResult {
+    for seg in [
+        vec![(x, lo), (x, hi)],
+        vec![(x - cap, lo), (x + cap, lo)],
+        vec![(x - cap, hi), (x + cap, hi)],
+    ] {
+        chart
+            .plotting_area()
+            .draw(&PathElement::new(seg, INK.stroke_width(width)))?;
+    }
+    Ok(())
+}
+
+/// The name of the category at slot `x` of a chart whose slots are one
+/// unit wide, wrapped to the slot less `pad` pixels, under the x axis at
+/// `y0`.
+pub fn category_name(
+    root: &Area,
+    chart: &Chart,
+    (x, y0): (f64, f64),
+    name: &str,
+    pad: i32,
+) -> DrawResult {
+    let slot = chart.backend_coord(&(0.5, 0.0)).0 - chart.backend_coord(&(-0.5, 0.0)).0;
+    let (cx, axis_y) = chart.backend_coord(&(x, y0));
+    let style = font(TICK).pos(Pos::new(HPos::Center, VPos::Top));
+    let mut y = axis_y + 14;
+    for line in wrap(root, name, &style, slot - pad)? {
+        root.draw(&Text::new(line, (cx, y), style.clone()))?;
+        y += (TICK * 1.2) as i32;
+    }
+    Ok(())
 }
 
 /// A mean with its 95% CI band against x.
@@ -311,15 +395,14 @@ pub fn band_chart(root: &Area, spec: &BandChart) -> DrawResult {
     let (y0, y1) = style::padded(y0, y1, 0.06);
     let y_span = y1 - y0;
     let x_span = x1 - x0;
-    let mut chart = cartesian(&area, (x0, x1), (y0, y1), 150)?;
+    let mut chart = cartesian(&area, (x0, x1), (y0, y1), (X_LABELS, 150))?;
 
     if let Some((a, b, _)) = &spec.shade {
         let (a, b) = (a.max(x0), b.min(x1));
         if b > a {
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(a, y0), (b, y1)],
-                SHADE.filled(),
-            )))?;
+            chart
+                .plotting_area()
+                .draw(&Rectangle::new([(a, y0), (b, y1)], SHADE.filled()))?;
         }
     }
     let x_fmt = |v: &f64| {
@@ -338,29 +421,28 @@ pub fn band_chart(root: &Area, spec: &BandChart) -> DrawResult {
             let lower = run.iter().rev().map(|&i| (curve.x[i], curve.band.lo[i]));
             let ribbon: Vec<(f64, f64)> = upper.chain(lower).collect();
             if run.len() >= 2 {
-                chart.draw_series(std::iter::once(Polygon::new(
-                    ribbon,
-                    curve.color.mix(RIBBON).filled(),
-                )))?;
+                chart
+                    .plotting_area()
+                    .draw(&Polygon::new(ribbon, curve.color.mix(RIBBON).filled()))?;
             }
         }
     }
     for rule in &spec.hlines {
-        chart.draw_series(std::iter::once(DashedPathElement::new(
+        chart.plotting_area().draw(&DashedPathElement::new(
             vec![(x0, rule.at), (x1, rule.at)],
             14,
             10,
             rule.color.stroke_width(3),
-        )))?;
+        ))?;
     }
     for rule in &spec.vlines {
         if rule.at >= x0 && rule.at <= x1 {
-            chart.draw_series(std::iter::once(DashedPathElement::new(
+            chart.plotting_area().draw(&DashedPathElement::new(
                 vec![(rule.at, y0), (rule.at, y1)],
                 14,
                 10,
                 rule.color.stroke_width(3),
-            )))?;
+            ))?;
         }
     }
     for curve in &spec.curves {
@@ -370,17 +452,17 @@ pub fn band_chart(root: &Area, spec: &BandChart) -> DrawResult {
                 .map(|&i| (curve.x[i], curve.band.mean[i]))
                 .collect();
             if curve.dashed {
-                chart.draw_series(std::iter::once(DashedPathElement::new(
+                chart.plotting_area().draw(&DashedPathElement::new(
                     points.clone(),
                     18,
                     10,
                     curve.color.stroke_width(LINE),
-                )))?;
+                ))?;
             } else {
-                chart.draw_series(std::iter::once(PathElement::new(
+                chart.plotting_area().draw(&PathElement::new(
                     points.clone(),
                     curve.color.stroke_width(LINE),
-                )))?;
+                ))?;
             }
             if curve.markers {
                 chart.draw_series(

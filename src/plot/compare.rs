@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::chart::{self, BandChart, Curve, Rule};
-use super::data::{self, Band, Estimate};
+use super::data::{self, Estimate};
 use super::report::{HtmlTable, Story};
 use super::run::{folder_name, notes, rerun, HEADLINE};
 use super::series::{self, Context, Source};
@@ -26,6 +26,7 @@ use super::{Figure, PlotError};
 const YEAR: f64 = crate::experiment::switch::DAYS_PER_YEAR as f64;
 use crate::config::Config;
 use crate::experiment::compare::MECHANISMS;
+use crate::output::columns;
 
 pub use crate::output::comparison::{COMPARISON_FILE, CUMULATIVE_FILE, DAILY_A_FILE, DAILY_B_FILE};
 pub use crate::output::MANIFEST_FILE;
@@ -102,21 +103,16 @@ fn read(json: &Value, manifest: Option<&Value>) -> Comparison {
         .and_then(|h| data::num(h, "days"))
         .or_else(|| sim("years_after_switch").map(|y| YEAR * y));
     let day = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64);
-    let by_year = json
-        .get("by_year")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|r| {
-                    Some((
-                        day(r, "year")?,
-                        day(r, "days").unwrap_or(364),
-                        Estimate::of(r)?,
-                    ))
-                })
-                .collect()
+    let by_year = data::items(json, "by_year")
+        .iter()
+        .filter_map(|r| {
+            Some((
+                day(r, "year")?,
+                day(r, "days").unwrap_or(364),
+                Estimate::of(r)?,
+            ))
         })
-        .unwrap_or_default();
+        .collect();
     let payback = json
         .get("payback")
         .filter(|p| p.is_object())
@@ -134,34 +130,24 @@ fn read(json: &Value, manifest: Option<&Value>) -> Comparison {
             Estimate::of(n)?,
         ))
     });
-    let kpis = json
-        .get("kpis")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|r| {
-                    let name = data::text(r, "name")?.to_string();
-                    let get = |k: &str| r.get(k).and_then(Estimate::of);
-                    Some((name, get("a"), get("b"), get("difference")))
-                })
-                .collect()
+    let kpis = data::items(json, "kpis")
+        .iter()
+        .filter_map(|r| {
+            let name = data::text(r, "name")?.to_string();
+            let get = |k: &str| r.get(k).and_then(Estimate::of);
+            Some((name, get("a"), get("b"), get("difference")))
         })
-        .unwrap_or_default();
-    let mut mechanisms: Vec<Contribution> = json
-        .get("mechanisms")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|r| {
-                    Some(Contribution {
-                        name: data::text(r, "name")?.to_string(),
-                        description: data::text(r, "description").unwrap_or("").to_string(),
-                        value: Estimate::of(r)?,
-                    })
-                })
-                .collect()
+        .collect();
+    let mut mechanisms: Vec<Contribution> = data::items(json, "mechanisms")
+        .iter()
+        .filter_map(|r| {
+            Some(Contribution {
+                name: data::text(r, "name")?.to_string(),
+                description: data::text(r, "description").unwrap_or("").to_string(),
+                value: Estimate::of(r)?,
+            })
         })
-        .unwrap_or_default();
+        .collect();
     let order = |name: &str| {
         MECHANISMS
             .iter()
@@ -646,7 +632,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
         let cell = |e: &Estimate| {
             vec![
                 style::signed_eur(e.mean),
-                format!("{} to {}", style::eur(e.lo), style::eur(e.hi)),
+                style::range((e.lo, e.hi), style::eur),
             ]
         };
         let mut rows: Vec<Vec<String>> = c
@@ -704,7 +690,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
                         style::mechanism_name(&m.name),
                         m.description.clone(),
                         style::signed_eur(m.value.mean),
-                        format!("{} to {}", style::eur(m.value.lo), style::eur(m.value.hi)),
+                        style::range((m.value.lo, m.value.hi), style::eur),
                     ]
                 })
                 .chain(c.difference.map(|d| {
@@ -712,7 +698,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
                         "Total".into(),
                         "the profit difference".into(),
                         style::signed_eur(d.mean),
-                        format!("{} to {}", style::eur(d.lo), style::eur(d.hi)),
+                        style::range((d.lo, d.hi), style::eur),
                     ]
                 }))
                 .collect(),
@@ -741,7 +727,7 @@ fn tables(c: &Comparison, window: &str) -> Vec<HtmlTable> {
                 )
             }),
             d.map_or("n/a".to_string(), |d| {
-                format!("{} to {}", style::human(d.lo), style::human(d.hi))
+                style::range((d.lo, d.hi), style::human)
             }),
             style::unit_text(style::kpi_unit(name)),
         ]
@@ -811,17 +797,12 @@ pub fn config_text(v: &Value) -> Option<String> {
 /// The mean cumulative paired profit difference after the switch with its
 /// 95% CI band, zero and the payback day.
 fn cumulative(c: &Comparison, table: &data::Table) -> Result<Option<Figure>, PlotError> {
-    let (Some(days), Some(mean)) = (table.column("day"), table.column("mean")) else {
+    let (Some(days), Some(band)) = (table.column(columns::DAY), table.band("")) else {
         return Ok(None);
     };
     if days.is_empty() {
         return Ok(None);
     }
-    let band = Band {
-        lo: table.column("ci_low").unwrap_or_else(|| mean.clone()),
-        hi: table.column("ci_high").unwrap_or_else(|| mean.clone()),
-        mean,
-    };
     let mut vlines = Vec::new();
     let payback = match c.payback {
         Some((Some(d), early, late)) => {

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::PlotError;
+use crate::output::columns;
 
 /// A variable's daily mean with its 95% CI bounds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -61,6 +62,25 @@ impl Table {
                 .collect(),
         )
     }
+
+    /// The estimate `name` (its `<name>_mean`, `_ci_low` and `_ci_high`
+    /// columns, the bare `mean`, ... for an empty name), if the table has
+    /// all three.
+    pub fn band(&self, name: &str) -> Option<Band> {
+        let [mean, lo, hi] = columns::estimate(name).map(|c| self.column(&c));
+        Some(Band {
+            mean: mean?,
+            lo: lo?,
+            hi: hi?,
+        })
+    }
+
+    /// The 95% CI columns (`<name>_ci_low`, `<name>_ci_high`) of the value
+    /// column `name`, if the table has both.
+    pub fn interval(&self, name: &str) -> Option<(Vec<f64>, Vec<f64>)> {
+        let [lo, hi] = columns::interval(name).map(|c| self.column(&c));
+        Some((lo?, hi?))
+    }
 }
 
 /// Reads a CSV file of numbers with a header line.
@@ -99,25 +119,39 @@ pub fn read_table(path: &Path) -> Result<Table, PlotError> {
 pub fn read_daily(path: &Path) -> Result<Daily, PlotError> {
     let table = read_table(path)?;
     let days = table
-        .column("day")
+        .column(columns::DAY)
         .ok_or_else(|| read_error(path, "no `day` column"))?;
-    let mut vars = BTreeMap::new();
-    for h in &table.header {
-        if let Some(name) = h.strip_suffix("_mean") {
-            let (Some(mean), Some(lo), Some(hi)) = (
-                table.column(h),
-                table.column(&format!("{name}_ci_low")),
-                table.column(&format!("{name}_ci_high")),
-            ) else {
-                continue;
-            };
-            vars.insert(name.to_string(), Band { mean, lo, hi });
-        }
-    }
+    let vars: BTreeMap<String, Band> = (table.header.iter())
+        .filter_map(|h| columns::mean_of(h))
+        .filter_map(|name| Some((name.to_string(), table.band(name)?)))
+        .collect();
     if vars.is_empty() {
         return Err(read_error(path, "no `<variable>_mean` columns"));
     }
     Ok(Daily { days, vars })
+}
+
+/// The items of the array `key` of `json` (none when it is missing or not
+/// an array).
+pub fn items<'a>(json: &'a Value, key: &str) -> &'a [Value] {
+    json.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The `[key, value]` pairs of the array `key` of `json` (such as a
+/// manifest's baseline overrides), values as text.
+pub fn pairs(json: Option<&Value>, key: &str) -> Vec<(String, String)> {
+    let pairs = json.map(|j| items(j, key));
+    let pair = |p: &Value| {
+        let p = p.as_array()?;
+        let value = match p.get(1)? {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Some((p.first()?.as_str()?.to_string(), value))
+    };
+    pairs.unwrap_or_default().iter().filter_map(pair).collect()
 }
 
 /// Reads a JSON file.
@@ -152,6 +186,12 @@ pub struct Estimate {
     pub mean: f64,
     pub lo: f64,
     pub hi: f64,
+}
+
+/// The `{ci_low, ci_high}` of `v` (NaN where one is missing).
+pub fn ci(v: &Value) -> (f64, f64) {
+    let bound = |key: &str| num(v, key).unwrap_or(f64::NAN);
+    (bound("ci_low"), bound("ci_high"))
 }
 
 impl Estimate {

@@ -19,11 +19,7 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
     };
     let share =
         |key: &str| data::num(&b, key).map_or("n/a".to_string(), |v| format!("{:.0}%", 100.0 * v));
-    let limits: Vec<&Value> = b
-        .get("limits")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
+    let limits: Vec<&Value> = data::items(&b, "limits").iter().collect();
     let condition = data::text(&b, "condition")
         .unwrap_or("the condition")
         .to_string();

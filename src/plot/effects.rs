@@ -150,23 +150,21 @@ pub fn figure(spec: &Effects) -> Result<Figure, PlotError> {
                     .y_label_formatter(&y_fmt)
                     .draw()?;
                 if spec.zero_line {
-                    ch.draw_series(std::iter::once(PathElement::new(
+                    ch.plotting_area().draw(&PathElement::new(
                         vec![(xlo, 0.0), (xhi, 0.0)],
                         INK.stroke_width(2),
-                    )))?;
+                    ))?;
                 }
                 for (x, e) in &panel.points {
-                    ch.draw_series(std::iter::once(PathElement::new(
+                    ch.plotting_area().draw(&PathElement::new(
                         vec![(*x, e.lo), (*x, e.hi)],
                         BLUE.stroke_width(3),
-                    )))?;
+                    ))?;
                 }
                 let line: Vec<(f64, f64)> =
                     panel.points.iter().map(|(x, e)| (*x, e.mean)).collect();
-                ch.draw_series(std::iter::once(PathElement::new(
-                    line.clone(),
-                    BLUE.stroke_width(4),
-                )))?;
+                ch.plotting_area()
+                    .draw(&PathElement::new(line.clone(), BLUE.stroke_width(4)))?;
                 ch.draw_series(line.iter().map(|p| Circle::new(*p, 6, BLUE.filled())))?;
             }
             Ok(())

@@ -172,7 +172,7 @@ pub fn heatmap(spec: &Heatmap) -> Result<Figure, PlotError> {
             let area = chart::frame(root, &spec.title, &spec.subtitle, &legend)?;
             let (w, _) = area.dim_in_pixel();
             let (main, bar) = area.split_horizontally(w.saturating_sub(250));
-            let mut ch = chart::cartesian(&main, (x0, x1), (y0, y1), 130)?;
+            let mut ch = chart::cartesian(&main, (x0, x1), (y0, y1), (chart::X_LABELS, 130))?;
             ch.configure_mesh()
                 .disable_mesh()
                 .axis_style(INK.stroke_width(2))
@@ -212,10 +212,10 @@ pub fn heatmap(spec: &Heatmap) -> Result<Figure, PlotError> {
             for (i, col) in spec.z.iter().enumerate() {
                 for (j, v) in col.iter().enumerate() {
                     let fill = v.map_or(RGBColor(200, 200, 200), |(v, _)| color(v));
-                    ch.draw_series(std::iter::once(Rectangle::new(
+                    ch.plotting_area().draw(&Rectangle::new(
                         [(xe[i], ye[j]), (xe[i + 1], ye[j + 1])],
                         fill.filled(),
-                    )))?;
+                    ))?;
                 }
             }
             if spec.contour {

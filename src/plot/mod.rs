@@ -216,7 +216,7 @@ pub fn render_folder_as(dir: &Path, kind: Option<Kind>) -> Result<Vec<PathBuf>, 
                 plot: f.name.clone(),
                 message: e.to_string(),
             };
-            let svg = svg::render(&f.drawing, faces, &f.name, &f.title).map_err(failed)?;
+            let svg = svg::render(&f.drawing, faces, &f.name, &f.title);
             let png = svg::png(&svg, f.drawing.width, f.drawing.height).map_err(failed)?;
             Ok((svg, png))
         })

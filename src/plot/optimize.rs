@@ -29,15 +29,10 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
     let Some(o) = data::read_json_opt(&dir.join(OPTIMIZE_FILE))? else {
         return Ok(());
     };
-    let levers: Vec<String> = o
-        .get("levers")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|l| data::text(l, "path").unwrap_or("?").to_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let levers: Vec<String> = data::items(&o, "levers")
+        .iter()
+        .map(|l| data::text(l, "path").unwrap_or("?").to_string())
+        .collect();
     let count = |key: &str| o.get(key).and_then(Value::as_array).map_or(0, Vec::len);
     let num = |key: &str| data::num(&o, key).unwrap_or(f64::NAN);
     if let Some(sentence) = data::text(&o, "sentence") {
@@ -54,38 +49,31 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
             ),
         );
     }
-    let rounds: Vec<Vec<String>> = o
-        .get("rounds")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|r| {
-                    let bounds = r
-                        .get("bounds")
-                        .and_then(Value::as_array)
-                        .map(|b| {
-                            b.iter()
-                                .map(|lh| {
-                                    let x = |i: usize| {
-                                        style::short(
-                                            lh.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN),
-                                        )
-                                    };
-                                    format!("{} to {}", x(0), x(1))
-                                })
-                                .collect::<Vec<_>>()
-                                .join("; ")
+    let rounds: Vec<Vec<String>> = data::items(&o, "rounds")
+        .iter()
+        .map(|r| {
+            let bounds = r
+                .get("bounds")
+                .and_then(Value::as_array)
+                .map(|b| {
+                    b.iter()
+                        .map(|lh| {
+                            let x = |i: usize| {
+                                style::short(lh.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN))
+                            };
+                            format!("{} to {}", x(0), x(1))
                         })
-                        .unwrap_or_default();
-                    vec![
-                        style::short(data::num(r, "round").unwrap_or(f64::NAN)),
-                        bounds,
-                        style::short(data::num(r, "points").unwrap_or(f64::NAN)),
-                    ]
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 })
-                .collect()
+                .unwrap_or_default();
+            vec![
+                style::short(data::num(r, "round").unwrap_or(f64::NAN)),
+                bounds,
+                style::short(data::num(r, "points").unwrap_or(f64::NAN)),
+            ]
         })
-        .unwrap_or_default();
+        .collect();
     story.tables.push(HtmlTable {
         title: "The search, round by round".into(),
         intro: format!(
@@ -97,26 +85,17 @@ pub fn extend(dir: &Path, story: &mut Story) -> Result<(), PlotError> {
         rows: rounds,
         collapsed: false,
     });
-    let finalists: Vec<Vec<String>> = o
-        .get("finalists")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    vec![
-                        values(f.get("values")),
-                        style::short(data::num(f, "round").unwrap_or(f64::NAN)),
-                        style::short(data::num(f, "objective").unwrap_or(f64::NAN)),
-                        format!(
-                            "{} to {}",
-                            style::short(data::num(f, "ci_low").unwrap_or(f64::NAN)),
-                            style::short(data::num(f, "ci_high").unwrap_or(f64::NAN))
-                        ),
-                    ]
-                })
-                .collect()
+    let finalists: Vec<Vec<String>> = data::items(&o, "finalists")
+        .iter()
+        .map(|f| {
+            vec![
+                values(f.get("values")),
+                style::short(data::num(f, "round").unwrap_or(f64::NAN)),
+                style::short(data::num(f, "objective").unwrap_or(f64::NAN)),
+                style::range(data::ci(f), style::short),
+            ]
         })
-        .unwrap_or_default();
+        .collect();
     story.tables.push(HtmlTable {
         title: "Finalists as the search saw them".into(),
         intro: "The search's best points on its own replications: the highest of many noisy means is biased upwards (the winner's curse), so the best and its ties are decided on fresh replications (the points of this folder and best.json).".into(),

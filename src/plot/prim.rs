@@ -8,12 +8,11 @@
 use std::path::Path;
 
 use plotters::prelude::*;
-use serde_json::Value;
 
 use super::chart::{self, Legend, Mark};
 use super::data;
 use super::report::Story;
-use super::style::{self, font, BLUE, GREEN, INK, PURPLE, SHADE, TICK, VERMILLION};
+use super::style::{self, BLUE, GREEN, INK, PURPLE, SHADE, VERMILLION};
 use super::{Figure, PlotError};
 use crate::output::discover::{BOX_FILE, TRAJECTORY_FILE};
 use crate::output::sweep::POINTS_FILE;
@@ -47,21 +46,16 @@ pub fn extend(dir: &Path, _story: &mut Story, figures: &mut Vec<Figure>) -> Resu
         &condition,
     )?);
     if let Some(b) = &b {
-        let limits: Vec<(String, f64, f64)> = b
-            .get("limits")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|l| {
-                        (
-                            data::text(l, "parameter").unwrap_or("?").to_string(),
-                            data::num(l, "low").unwrap_or(f64::NAN),
-                            data::num(l, "high").unwrap_or(f64::NAN),
-                        )
-                    })
-                    .collect()
+        let limits: Vec<(String, f64, f64)> = data::items(b, "limits")
+            .iter()
+            .map(|l| {
+                (
+                    data::text(l, "parameter").unwrap_or("?").to_string(),
+                    data::num(l, "low").unwrap_or(f64::NAN),
+                    data::num(l, "high").unwrap_or(f64::NAN),
+                )
             })
-            .unwrap_or_default();
+            .collect();
         if !limits.is_empty() && dir.join(POINTS_FILE).is_file() {
             let points = data::read_table(&dir.join(POINTS_FILE))?;
             let ranges: Vec<(f64, f64)> = limits
@@ -104,45 +98,23 @@ fn tradeoff(
     );
     Figure::draw("prim-tradeoff", &title, caption, false, |root| {
         let area = chart::frame(root, &title, &subtitle, &legend)?;
-        let mut c = ChartBuilder::on(&area)
-            .margin_left(16)
-            .margin_right(48)
-            .margin_bottom(12)
-            .margin_top(8)
-            .x_label_area_size(90)
-            .y_label_area_size(130)
-            .build_cartesian_2d(0.0..1.02, 0.0..1.02)?;
+        let mut c = chart::cartesian(&area, (0.0, 1.02), (0.0, 1.02), (90, 130))?;
         let pct = |v: &f64| format!("{:.0}%", 100.0 * v);
-        c.configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(2))
-            .axis_style(INK.stroke_width(2))
-            .label_style(font(TICK))
-            .axis_desc_style(font(style::AXIS))
-            .x_labels(6)
-            .y_labels(6)
-            .set_all_tick_mark_size(8)
-            .x_desc("Coverage")
-            .y_desc("Density")
-            .x_label_formatter(&pct)
-            .y_label_formatter(&pct)
-            .draw()?;
+        let (x, y) = (
+            chart::Axis::new("Coverage", 6, &pct),
+            chart::Axis::new("Density", 6, &pct),
+        );
+        chart::mesh_of(&mut c, x, y)?;
         for (i, (x, y)) in coverage.iter().zip(density).enumerate() {
             if !(x.is_finite() && y.is_finite()) {
                 continue;
             }
             let k = restricted.get(i).copied().unwrap_or(0.0) as usize;
-            c.draw_series(std::iter::once(Circle::new(
-                (*x, *y),
-                7,
-                COLORS[k.min(3)].filled(),
-            )))?;
+            c.plotting_area()
+                .draw(&Circle::new((*x, *y), 7, COLORS[k.min(3)].filled()))?;
             if chosen == Some(i) {
-                c.draw_series(std::iter::once(Circle::new(
-                    (*x, *y),
-                    16,
-                    INK.stroke_width(3),
-                )))?;
+                c.plotting_area()
+                    .draw(&Circle::new((*x, *y), 16, INK.stroke_width(3)))?;
             }
         }
         Ok(())
@@ -175,14 +147,8 @@ fn box_figure(
         .join("; ");
     Figure::draw("prim-box", &title, caption, false, |root| {
         let area = chart::frame(root, &title, &subtitle, &legend)?;
-        let mut c = ChartBuilder::on(&area)
-            .margin_left(16)
-            .margin_right(48)
-            .margin_bottom(12)
-            .margin_top(8)
-            .x_label_area_size(90)
-            .y_label_area_size(260)
-            .build_cartesian_2d(-0.02..1.02, -0.5..(n as f64 - 0.5))?;
+        let rows_y = (-0.5, n as f64 - 0.5);
+        let mut c = chart::cartesian(&area, (-0.02, 1.02), rows_y, (90, 260))?;
         let names: Vec<String> = limits
             .iter()
             .map(|l| style::parameter_short(&l.0))
@@ -196,20 +162,9 @@ fn box_figure(
             }
         };
         let pct = |v: &f64| format!("{:.0}%", 100.0 * v);
-        c.configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(2))
-            .axis_style(INK.stroke_width(2))
-            .label_style(font(TICK))
-            .axis_desc_style(font(style::AXIS))
-            .disable_y_mesh()
-            .x_labels(6)
-            .y_labels(n.max(1))
-            .set_all_tick_mark_size(8)
-            .x_desc("Position in the parameter's sampled range")
-            .x_label_formatter(&pct)
-            .y_label_formatter(&y_fmt)
-            .draw()?;
+        let x = chart::Axis::new("Position in the parameter's sampled range", 6, &pct);
+        let y = chart::Axis::new("", n.max(1), &y_fmt).no_grid();
+        chart::mesh_of(&mut c, x, y)?;
         for (i, ((_, lo, hi), (r0, r1))) in limits.iter().zip(ranges).enumerate() {
             let y = (n - 1 - i) as f64;
             let span = (r1 - r0).max(f64::MIN_POSITIVE);
@@ -218,14 +173,12 @@ fn box_figure(
                 if lo.is_finite() { unit(*lo) } else { 0.0 },
                 if hi.is_finite() { unit(*hi) } else { 1.0 },
             );
-            c.draw_series(std::iter::once(Rectangle::new(
+            c.plotting_area().draw(&Rectangle::new(
                 [(0.0, y - 0.3), (1.0, y + 0.3)],
                 SHADE.filled(),
-            )))?;
-            c.draw_series(std::iter::once(Rectangle::new(
-                [(a, y - 0.3), (b, y + 0.3)],
-                BLUE.filled(),
-            )))?;
+            ))?;
+            c.plotting_area()
+                .draw(&Rectangle::new([(a, y - 0.3), (b, y + 0.3)], BLUE.filled()))?;
         }
         Ok(())
     })

@@ -152,7 +152,7 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
         vec![
             style::kpi_name(name),
             style::human(e.mean),
-            format!("{} to {}", style::human(e.lo), style::human(e.hi)),
+            style::range((e.lo, e.hi), style::human),
             style::unit_text(unit),
             style::kpi_doc(name).to_string(),
         ]

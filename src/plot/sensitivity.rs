@@ -8,14 +8,14 @@
 use std::path::Path;
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::Value;
 
 use super::chart::{self, Legend, Mark};
 use super::data::{self, Table};
 use super::report::{HtmlTable, Section, Story};
-use super::style::{self, font, BLUE, INK, TICK, VERMILLION};
+use super::style::{self, BLUE, INK, VERMILLION};
 use super::{Figure, PlotError};
+use crate::output::columns;
 use crate::output::sensitivity::{INDICES_FILE, SUMMARY_FILE};
 
 /// One measure drawn as a bar series: column stem and label.
@@ -75,26 +75,7 @@ pub fn extend(dir: &Path, story: &mut Story, figures: &mut Vec<Figure>) -> Resul
     } else {
         ""
     };
-    let pairs_of = |key: &str| {
-        summary
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|pairs| {
-                pairs
-                    .iter()
-                    .filter_map(|p| {
-                        let p = p.as_array()?;
-                        Some(format!(
-                            "{} = {}",
-                            style::parameter_short(p.first()?.as_str()?),
-                            p.get(1)?.as_str()?
-                        ))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    };
+    let pairs_of = |key: &str| style::assignments(&data::pairs(Some(&summary), key));
     let (baseline, set) = (pairs_of("baseline"), pairs_of("set"));
     let kpi = style::kpi_name(&output).to_lowercase();
     let output_words = if difference && !set.is_empty() {
@@ -165,11 +146,8 @@ pub fn extend(dir: &Path, story: &mut Story, figures: &mut Vec<Figure>) -> Resul
         .map(|(rank, &j)| {
             let mut row = vec![(rank + 1).to_string(), names[j].clone()];
             for m in &measures {
-                let (v, lo, hi) = (
-                    col(m.column)[j],
-                    col(&format!("{}_ci_low", m.column))[j],
-                    col(&format!("{}_ci_high", m.column))[j],
-                );
+                let [lo, hi] = columns::interval(m.column).map(|c| col(&c)[j]);
+                let v = col(m.column)[j];
                 row.push(format!(
                     "{} [{}, {}]",
                     style::human(v),
@@ -245,11 +223,8 @@ fn bars(
     let series: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = measures
         .iter()
         .map(|m| {
-            (
-                col(m.column),
-                col(&format!("{}_ci_low", m.column)),
-                col(&format!("{}_ci_high", m.column)),
-            )
+            let [lo, hi] = columns::interval(m.column).map(|c| col(&c));
+            (col(m.column), lo, hi)
         })
         .collect();
     let values = series
@@ -287,40 +262,17 @@ fn bars(
     };
     Figure::draw("sensitivity-indices", &title, caption, true, |root| {
         let area = chart::frame(root, &title, &subtitle, &legend)?;
-        let mut c = ChartBuilder::on(&area)
-            .margin_left(16)
-            .margin_right(48)
-            .margin_bottom(12)
-            .margin_top(8)
-            .x_label_area_size(110)
-            .y_label_area_size(170)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), y0..y1)?;
+        let slots = (-0.5, n as f64 - 0.5);
+        let mut c = chart::cartesian(&area, slots, (y0, y1), (110, 170))?;
         let ys = y1 - y0;
         let y_fmt = |v: &f64| style::axis_number(*v, ys);
         let x_fmt = |_: &f64| String::new();
-        c.configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(2))
-            .axis_style(INK.stroke_width(2))
-            .label_style(font(TICK))
-            .axis_desc_style(font(style::AXIS))
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(7)
-            .set_all_tick_mark_size(8)
-            .y_desc(y_desc.clone())
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .draw()?;
-        c.draw_series(std::iter::once(PathElement::new(
+        let x = chart::Axis::new("", 0, &x_fmt).no_grid();
+        chart::mesh_of(&mut c, x, chart::Axis::new(&y_desc, 7, &y_fmt))?;
+        c.plotting_area().draw(&PathElement::new(
             vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
             INK.stroke_width(2),
-        )))?;
-        let (slot_l, _) = c.backend_coord(&(-0.5, 0.0));
-        let (slot_r, _) = c.backend_coord(&(0.5, 0.0));
-        let slot = slot_r - slot_l;
-        let (_, axis_y) = c.backend_coord(&(0.0, y0));
-        let name_style = font(TICK).pos(Pos::new(HPos::Center, VPos::Top));
+        ))?;
         let width = 0.36;
         for (i, &j) in order.iter().enumerate() {
             let x = i as f64;
@@ -328,29 +280,17 @@ fn bars(
                 let left = x - width + s as f64 * width;
                 let mid = left + width / 2.0;
                 if v[j].is_finite() {
-                    c.draw_series(std::iter::once(Rectangle::new(
+                    c.plotting_area().draw(&Rectangle::new(
                         [(left + 0.02, 0.0), (left + width - 0.02, v[j])],
                         color.filled(),
-                    )))?;
+                    ))?;
                 }
                 if lo[j].is_finite() && hi[j].is_finite() && lo[j] != hi[j] {
-                    let cap = width * 0.2;
-                    for seg in [
-                        vec![(mid, lo[j]), (mid, hi[j])],
-                        vec![(mid - cap, lo[j]), (mid + cap, lo[j])],
-                        vec![(mid - cap, hi[j]), (mid + cap, hi[j])],
-                    ] {
-                        c.draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(3))))?;
-                    }
+                    chart::error_bar(&c, mid, (lo[j], hi[j]), width * 0.2, 3)?;
                 }
             }
-            let (cx, _) = c.backend_coord(&(x, 0.0));
-            let mut ty = axis_y + 14;
             let label = style::parameter_short(&names[j]);
-            for line in chart::wrap(root, &label, &name_style, slot - 16)? {
-                root.draw(&Text::new(line, (cx, ty), name_style.clone()))?;
-                ty += (TICK * 1.2) as i32;
-            }
+            chart::category_name(root, &c, (x, y0), &label, 16)?;
         }
         Ok(())
     })

@@ -259,7 +259,7 @@ pub fn profit_histogram(
     );
     let figure = Figure::draw("profit-histogram", &title, caption, false, |root| {
         let area = chart::frame(root, &title, &subtitle, &legend)?;
-        let mut c = chart::cartesian(&area, (lo, hi), (0.0, top), 110)?;
+        let mut c = chart::cartesian(&area, (lo, hi), (0.0, top), (chart::X_LABELS, 110))?;
         let span = hi - lo;
         let x_fmt = |v: &f64| style::axis_number(*v, span);
         let y_fmt = |v: &f64| {
@@ -290,23 +290,23 @@ pub fn profit_histogram(
                 }),
         )?;
         if let Some(m) = mean {
-            c.draw_series(std::iter::once(Rectangle::new(
+            c.plotting_area().draw(&Rectangle::new(
                 [(m.lo.max(lo), 0.0), (m.hi.min(hi), top)],
                 INK.mix(CI_ALPHA).filled(),
-            )))?;
+            ))?;
         }
         let m = mean.map_or(sample_mean, |m| m.mean);
-        c.draw_series(std::iter::once(PathElement::new(
+        c.plotting_area().draw(&PathElement::new(
             vec![(m, 0.0), (m, top)],
             BLACK.stroke_width(4),
-        )))?;
+        ))?;
         if break_even {
-            c.draw_series(std::iter::once(DashedPathElement::new(
+            c.plotting_area().draw(&DashedPathElement::new(
                 vec![(0.0, 0.0), (0.0, top)],
                 14,
                 10,
                 VERMILLION.stroke_width(3),
-            )))?;
+            ))?;
         }
         Ok(())
     })?;

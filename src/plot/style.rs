@@ -355,6 +355,21 @@ pub fn padded(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
     (lo - pad * span, hi + pad * span)
 }
 
+/// Parameter settings in words (`latitude = 0.2, staff = 7`).
+pub fn assignments(pairs: &[(String, String)]) -> String {
+    let words: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{} = {v}", parameter_short(k)))
+        .collect();
+    words.join(", ")
+}
+
+/// An interval in words (`12,000 EUR to 15,000 EUR`), each end written by
+/// `fmt`.
+pub fn range((lo, hi): (f64, f64), fmt: fn(f64) -> String) -> String {
+    format!("{} to {}", fmt(lo), fmt(hi))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,8 +22,9 @@ use super::data::{self, Band, Table};
 use super::heatmap::{self, Heatmap};
 use super::report::{HtmlTable, Section, Story};
 use super::run;
-use super::style::{self, font, BLUE, INK, SERIES, TICK, VERMILLION};
+use super::style::{self, BLUE, INK, SERIES, TICK, VERMILLION};
 use super::{Figure, PlotError};
+use crate::output::columns;
 
 pub use crate::output::validation::VALIDATION_FILE;
 
@@ -53,16 +54,11 @@ impl DataSpec {
             kind: s("kind"),
             x_label: s("x_label"),
             y_label: s("y_label"),
-            categories: v
-                .get("categories")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            categories: data::items(v, "categories")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
             name,
         })
     }
@@ -91,11 +87,7 @@ pub fn build(dir: &Path) -> Result<(Story, Vec<Figure>), PlotError> {
         let name = data::text(e, "name").unwrap_or("experiment").to_string();
         let title = data::text(e, "title").unwrap_or(&name).to_string();
         let source = data::text(e, "source").unwrap_or_default().to_string();
-        let criteria: Vec<&Value> = e
-            .get("criteria")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
+        let criteria: Vec<&Value> = data::items(e, "criteria").iter().collect();
         let passed = criteria
             .iter()
             .filter(|c| c.get("pass").and_then(Value::as_bool) == Some(true))
@@ -321,17 +313,19 @@ fn lines(spec: &DataSpec, table: &Table, experiment: &str) -> Result<Option<Figu
     let x = table.column(&table.header[0]).unwrap_or_default();
     let ys: Vec<&String> = table.header[1..]
         .iter()
-        .filter(|h| !h.ends_with("_ci_low") && !h.ends_with("_ci_high"))
+        .filter(|h| {
+            !table
+                .header
+                .iter()
+                .any(|y| columns::interval(y).contains(h))
+        })
         .collect();
     let mut curves = Vec::new();
     let mut banded = false;
     for (i, y) in ys.iter().enumerate() {
         let mean = table.column(y).unwrap_or_default();
-        let band = match (
-            table.column(&format!("{y}_ci_low")),
-            table.column(&format!("{y}_ci_high")),
-        ) {
-            (Some(lo), Some(hi)) => {
+        let band = match table.interval(y) {
+            Some((lo, hi)) => {
                 banded = true;
                 Band { mean, lo, hi }
             }
@@ -449,7 +443,7 @@ fn scatter_fit(
     let (xd, yd) = (sentence(&spec.x_label), sentence(&spec.y_label));
     Figure::draw(&spec.name, &spec.title, caption, false, |root| {
         let area = chart::frame(root, &spec.title, &subtitle, &legend)?;
-        let mut c = chart::cartesian(&area, (x0, x1), (y0, y1), 150)?;
+        let mut c = chart::cartesian(&area, (x0, x1), (y0, y1), (chart::X_LABELS, 150))?;
         let (xs, ys) = (x1 - x0, y1 - y0);
         chart::mesh(&mut c, &xd, &yd, &|v| style::axis_number(*v, xs), &|v| {
             style::axis_number(*v, ys)
@@ -460,10 +454,10 @@ fn scatter_fit(
                 .map(|&p| Circle::new(p, 8, BLUE.mix(0.7).filled())),
         )?;
         if let Some(ends) = fitted {
-            c.draw_series(std::iter::once(PathElement::new(
+            c.plotting_area().draw(&PathElement::new(
                 ends.to_vec(),
                 VERMILLION.stroke_width(style::LINE),
-            )))?;
+            ))?;
         }
         Ok(())
     })
@@ -479,8 +473,7 @@ fn bars(spec: &DataSpec, table: &Table, experiment: &str) -> Result<Option<Figur
     let ycol = &table.header[1];
     let index = table.column(&table.header[0]).unwrap_or_default();
     let mean = table.column(ycol).unwrap_or_default();
-    let lo = table.column(&format!("{ycol}_ci_low"));
-    let hi = table.column(&format!("{ycol}_ci_high"));
+    let (lo, hi) = table.interval(ycol).unzip();
     let rows: Vec<BarRow> = (0..mean.len())
         .filter(|&r| mean[r].is_finite())
         .map(|r| {
@@ -532,62 +525,32 @@ fn bars(spec: &DataSpec, table: &Table, experiment: &str) -> Result<Option<Figur
     let (xd, yd) = (sentence(&spec.x_label), sentence(&spec.y_label));
     Figure::draw(&spec.name, &spec.title, caption, false, |root| {
         let area = chart::frame(root, &spec.title, &subtitle, &legend)?;
-        let mut c = ChartBuilder::on(&area)
-            .margin_left(16)
-            .margin_right(48)
-            .margin_bottom(12)
-            .margin_top(8)
-            .x_label_area_size(if xd.is_empty() { 70 } else { 110 })
-            .y_label_area_size(150)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), y0..y1)?;
+        let below = if xd.is_empty() { 70 } else { 110 };
+        let slots = (-0.5, n as f64 - 0.5);
+        let mut c = chart::cartesian(&area, slots, (y0, y1), (below, 150))?;
         let ys = y1 - y0;
         let y_fmt = |v: &f64| style::axis_number(*v, ys);
         let x_fmt = |_: &f64| String::new();
-        c.configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(2))
-            .axis_style(INK.stroke_width(2))
-            .label_style(font(TICK))
-            .axis_desc_style(font(style::AXIS))
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(7)
-            .set_all_tick_mark_size(8)
-            .x_desc(xd.clone())
-            .y_desc(yd.clone())
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .draw()?;
+        let x = chart::Axis::new(&xd, 0, &x_fmt).no_grid();
+        chart::mesh_of(&mut c, x, chart::Axis::new(&yd, 7, &y_fmt))?;
         if y0 < 0.0 {
-            c.draw_series(std::iter::once(PathElement::new(
+            c.plotting_area().draw(&PathElement::new(
                 vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
                 INK.stroke_width(2),
-            )))?;
+            ))?;
         }
         let half = 0.3_f64.min(0.4 * n as f64 / (n as f64 + 1.0));
-        let (slot_l, _) = c.backend_coord(&(-0.5, 0.0));
-        let (slot_r, _) = c.backend_coord(&(0.5, 0.0));
-        let slot = slot_r - slot_l;
-        let (_, axis_y) = c.backend_coord(&(0.0, y0));
-        let name_style = font(TICK).pos(Pos::new(HPos::Center, VPos::Top));
         for (i, (label, v, ci)) in rows.iter().enumerate() {
             let x = i as f64;
             let color = SERIES[i % SERIES.len()];
-            c.draw_series(std::iter::once(Rectangle::new(
+            c.plotting_area().draw(&Rectangle::new(
                 [(x - half, 0.0), (x + half, *v)],
                 color.filled(),
-            )))?;
+            ))?;
             let mut top = v.max(0.0);
             let mut bottom = v.min(0.0);
             if let Some((l, h)) = ci.filter(|(l, h)| l != h) {
-                let cap = half * 0.3;
-                for seg in [
-                    vec![(x, l), (x, h)],
-                    vec![(x - cap, l), (x + cap, l)],
-                    vec![(x - cap, h), (x + cap, h)],
-                ] {
-                    c.draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(4))))?;
-                }
+                chart::error_bar(&c, x, (l, h), half * 0.3, 4)?;
                 top = top.max(h);
                 bottom = bottom.min(l);
             }
@@ -605,13 +568,7 @@ fn bars(spec: &DataSpec, table: &Table, experiment: &str) -> Result<Option<Figur
                 (px, py),
                 style::bold(TICK).pos(Pos::new(HPos::Center, vpos)),
             ))?;
-            // Category names under the axis, wrapped to the bar's slot.
-            let (cx, _) = c.backend_coord(&(x, 0.0));
-            let mut ty = axis_y + 14;
-            for line in chart::wrap(root, label, &name_style, slot - 24)? {
-                root.draw(&Text::new(line, (cx, ty), name_style.clone()))?;
-                ty += (TICK * 1.2) as i32;
-            }
+            chart::category_name(root, &c, (x, y0), label, 24)?;
         }
         Ok(())
     })

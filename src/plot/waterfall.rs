@@ -81,34 +81,17 @@ pub fn figure(spec: &Waterfall) -> Result<Figure, PlotError> {
     Figure::draw("waterfall", title, spec.caption.clone(), true, |root| {
         let area = chart::frame(root, title, subtitle, &legend)?;
         let y = |i: usize| (n - 1 - i) as f64;
-        let mut ch = ChartBuilder::on(&area)
-            .margin_left(16)
-            .margin_right(48)
-            .margin_bottom(12)
-            .margin_top(8)
-            .x_label_area_size(92)
-            .y_label_area_size(NAME_WIDTH as u32)
-            .build_cartesian_2d(x0..x1, -0.6..(n as f64 - 0.4))?;
+        let rows_y = (-0.6, n as f64 - 0.4);
+        let areas = (chart::X_LABELS, NAME_WIDTH as u32);
+        let mut ch = chart::cartesian(&area, (x0, x1), rows_y, areas)?;
         let x_fmt = |v: &f64| style::axis_number(*v, span);
         let y_fmt = |_: &f64| String::new();
-        ch.configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(style::GRID.stroke_width(2))
-            .axis_style(INK.stroke_width(2))
-            .label_style(font(TICK))
-            .axis_desc_style(font(style::AXIS))
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(8)
-            .set_all_tick_mark_size(8)
-            .x_desc(spec.x_desc.clone())
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .draw()?;
-        ch.draw_series(std::iter::once(PathElement::new(
+        let y_axis = chart::Axis::new("", 0, &y_fmt).no_grid();
+        chart::mesh_of(&mut ch, chart::Axis::new(&spec.x_desc, 8, &x_fmt), y_axis)?;
+        ch.plotting_area().draw(&PathElement::new(
             vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
             INK.stroke_width(2),
-        )))?;
+        ))?;
         let half = 0.32;
         for (i, (_, start, end, mean)) in rows.iter().enumerate() {
             let color = if i == n - 1 {
@@ -118,17 +101,17 @@ pub fn figure(spec: &Waterfall) -> Result<Figure, PlotError> {
             } else {
                 VERMILLION
             };
-            ch.draw_series(std::iter::once(Rectangle::new(
+            ch.plotting_area().draw(&Rectangle::new(
                 [(*start, y(i) - half), (*end, y(i) + half)],
                 color.filled(),
-            )))?;
+            ))?;
             if i + 1 < n {
-                ch.draw_series(std::iter::once(DashedPathElement::new(
+                ch.plotting_area().draw(&DashedPathElement::new(
                     vec![(*end, y(i) - half), (*end, y(i + 1) + half)],
                     6,
                     6,
                     RGBColor(130, 130, 130).stroke_width(2),
-                )))?;
+                ))?;
             }
         }
         let ty = y(n - 1);
@@ -138,7 +121,8 @@ pub fn figure(spec: &Waterfall) -> Result<Figure, PlotError> {
             vec![(total.lo, ty - cap), (total.lo, ty + cap)],
             vec![(total.hi, ty - cap), (total.hi, ty + cap)],
         ] {
-            ch.draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(4))))?;
+            ch.plotting_area()
+                .draw(&PathElement::new(seg, INK.stroke_width(4)))?;
         }
         // Category names left of the axis, value labels beside the bars.
         let name_style = font(TICK).pos(Pos::new(HPos::Right, VPos::Center));

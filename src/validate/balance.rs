@@ -8,6 +8,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::experiment::{run as run_config, stats::Stats};
+use crate::output::columns;
 
 pub const NAME: &str = "balance";
 pub const TITLE: &str = "Interior optimum of latitude";
@@ -108,7 +109,7 @@ pub fn run(size: Size) -> Outcome {
             x_label: "latitude (0-1)".into(),
             y_label: "profit (EUR per year)".into(),
             categories: Vec::new(),
-            columns: vec!["latitude".into(), "profit".into(), "profit_ci_low".into(), "profit_ci_high".into()],
+            columns: columns::value_with_interval("latitude", "profit"),
             rows: latitudes
                 .iter()
                 .zip(&means)

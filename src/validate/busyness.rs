@@ -11,6 +11,7 @@ use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::engine::run_replication;
 use crate::experiment::stats::Stats;
+use crate::output::columns;
 
 pub const NAME: &str = "busyness";
 pub const TITLE: &str = "Busyness weakens the staff-customer link";
@@ -116,12 +117,7 @@ pub fn run(_size: Size) -> Outcome {
             x_label: "demand (multiple of the default catchment)".into(),
             y_label: "happiness per unit of staff satisfaction".into(),
             categories: DEMAND.map(|d| format!("x{d}")).to_vec(),
-            columns: vec![
-                "level".into(),
-                "slope".into(),
-                "slope_ci_low".into(),
-                "slope_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("level", "slope"),
             rows: slopes
                 .iter()
                 .enumerate()

@@ -8,6 +8,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::experiment::{run as run_config, stats::Stats};
+use crate::output::columns;
 
 pub const NAME: &str = "clv";
 pub const TITLE: &str = "Customer lifetime value multiple";
@@ -72,12 +73,7 @@ pub fn run(size: Size) -> Outcome {
                 "model (default store)".into(),
                 "Gupta & Lehmann, r = 0.8".into(),
             ],
-            columns: vec![
-                "case".into(),
-                "multiple".into(),
-                "multiple_ci_low".into(),
-                "multiple_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("case", "multiple"),
             rows: vec![
                 vec![0.0, multiple.mean, multiple.ci_low, multiple.ci_high],
                 vec![1.0, 0.8 / 0.3, 0.8 / 0.3, 0.8 / 0.3],

@@ -8,6 +8,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::experiment::compare::compare;
+use crate::output::columns;
 
 pub const NAME: &str = "contingencies";
 pub const TITLE: &str = "Bowen & Lawler contingencies";
@@ -91,12 +92,7 @@ pub fn run(size: Size) -> Outcome {
             x_label: "setting".into(),
             y_label: "profit difference (EUR per year)".into(),
             categories: vec!["low-cost, routine".into(), "differentiated, relational".into()],
-            columns: vec![
-                "setting".into(),
-                "profit_difference".into(),
-                "profit_difference_ci_low".into(),
-                "profit_difference_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("setting", "profit_difference"),
             rows,
         }],
     }

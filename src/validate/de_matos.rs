@@ -10,6 +10,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::{Config, RecoveryPolicy};
 use crate::experiment::compare::compare_runs;
+use crate::output::columns;
 
 pub const NAME: &str = "de_matos";
 pub const TITLE: &str = "de Matos et al.: the recovery paradox";
@@ -90,12 +91,7 @@ pub fn run(size: Size) -> Outcome {
             x_label: "".into(),
             y_label: "difference".into(),
             categories: vec!["happiness (x100)".into(), "return visits (%)".into()],
-            columns: vec![
-                "measure".into(),
-                "difference".into(),
-                "difference_ci_low".into(),
-                "difference_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("measure", "difference"),
             rows: vec![
                 vec![
                     0.0,

@@ -19,6 +19,7 @@ use super::{pearson, Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::{Config, StaffingRule};
 use crate::engine::run_replication;
 use crate::experiment::stats::Stats;
+use crate::output::columns;
 
 pub const NAME: &str = "harter";
 pub const TITLE: &str = "Harter business-unit correlations";
@@ -155,12 +156,7 @@ pub fn run(size: Size) -> Outcome {
                     .iter()
                     .flat_map(|(w, _)| [format!("{w} (model)"), format!("{w} (Harter)")])
                     .collect(),
-                columns: vec![
-                    "case".into(),
-                    "r".into(),
-                    "r_ci_low".into(),
-                    "r_ci_high".into(),
-                ],
+                columns: columns::value_with_interval("case", "r"),
                 rows: PUBLISHED
                     .iter()
                     .zip(&figures)

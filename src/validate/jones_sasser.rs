@@ -8,6 +8,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::experiment::{run as run_config, stats::Stats};
+use crate::output::columns;
 
 pub const NAME: &str = "jones_sasser_topbox";
 pub const TITLE: &str = "Jones & Sasser: totally satisfied versus satisfied";
@@ -58,12 +59,7 @@ pub fn run(size: Size) -> Outcome {
                 "satisfied (0.6-0.8)".into(),
                 "totally satisfied (0.8-1)".into(),
             ],
-            columns: vec![
-                "band".into(),
-                "share".into(),
-                "share_ci_low".into(),
-                "share_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("band", "share"),
             rows: vec![
                 vec![0.0, sat.mean, sat.ci_low, sat.ci_high],
                 vec![1.0, top.mean, top.ci_low, top.ci_high],

@@ -8,6 +8,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::experiment::compare::compare;
+use crate::output::columns;
 
 pub const NAME: &str = "loss_aversion";
 pub const TITLE: &str = "Loss aversion: a fall costs more retention than a rise gains";
@@ -70,12 +71,7 @@ pub fn run(size: Size) -> Outcome {
             x_label: "shock".into(),
             y_label: "annual retention change (points)".into(),
             categories: vec!["rise".into(), "drop".into()],
-            columns: vec![
-                "shock".into(),
-                "change".into(),
-                "change_ci_low".into(),
-                "change_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("shock", "change"),
             rows: vec![vec![0.0, g[0], g[1], g[2]], vec![1.0, l[0], l[1], l[2]]],
         }],
     }

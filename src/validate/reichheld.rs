@@ -9,6 +9,7 @@
 use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::{Config, StaffingRule};
 use crate::experiment::compare::compare_runs;
+use crate::output::columns;
 
 pub const NAME: &str = "reichheld";
 pub const TITLE: &str = "Reichheld & Sasser: five points less defection";
@@ -100,12 +101,7 @@ pub fn run(size: Size) -> Outcome {
                 "Reichheld & Sasser, low".into(),
                 "Reichheld & Sasser, high".into(),
             ],
-            columns: vec![
-                "case".into(),
-                "change".into(),
-                "change_ci_low".into(),
-                "change_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("case", "change"),
             rows: vec![
                 vec![0.0, pct.value, pct.ci_low, pct.ci_high],
                 vec![1.0, 25.0, 25.0, 25.0],

@@ -11,6 +11,7 @@ use super::{Criterion, DataSet, Figure, Outcome, PlotKind, Size};
 use crate::config::Config;
 use crate::engine::run_replication;
 use crate::experiment::stats::Stats;
+use crate::output::columns;
 
 pub const NAME: &str = "ton_huckman";
 pub const TITLE: &str = "Ton & Huckman: turnover and process conformance";
@@ -101,12 +102,7 @@ pub fn run(size: Size) -> Outcome {
             x_label: "process conformance".into(),
             y_label: "profit, low minus high turnover (EUR per year)".into(),
             categories: CONFORMANCE.map(|c| format!("{c}")).to_vec(),
-            columns: vec![
-                "conformance".into(),
-                "damage".into(),
-                "damage_ci_low".into(),
-                "damage_ci_high".into(),
-            ],
+            columns: columns::value_with_interval("conformance", "damage"),
             rows: vec![
                 vec![0.0, low_pc.value, low_pc.ci_low, low_pc.ci_high],
                 vec![1.0, high_pc.value, high_pc.ci_low, high_pc.ci_high],

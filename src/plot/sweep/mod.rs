@@ -27,6 +27,7 @@ use super::run::folder_name;
 use super::style::{self, BLUE, INK, VERMILLION};
 use super::{Figure, PlotError};
 use crate::experiment::sweep::zero_crossings;
+use crate::output::columns;
 
 pub use crate::output::sweep::{BREAKEVEN_FILE, MANIFEST_FILE, POINTS_FILE};
 
@@ -51,12 +52,13 @@ impl SweepData {
 
     /// A KPI's (or, with `diff`, its difference's) band over all rows.
     fn band(&self, kpi: &str, diff: bool) -> Band {
-        let infix = if diff { "_diff" } else { "" };
-        Band {
-            mean: self.column(&format!("{kpi}{infix}_mean")),
-            lo: self.column(&format!("{kpi}{infix}_ci_low")),
-            hi: self.column(&format!("{kpi}{infix}_ci_high")),
-        }
+        let name = if diff {
+            columns::difference(kpi)
+        } else {
+            kpi.to_string()
+        };
+        let [mean, lo, hi] = columns::estimate(&name).map(|c| self.column(&c));
+        Band { mean, lo, hi }
     }
 
     /// The baseline's value of the first parameter, if the baseline sets it.
@@ -74,11 +76,7 @@ impl SweepData {
 
     /// The baseline overrides in words (`latitude = 0.2, staff = 7`).
     fn baseline_text(&self) -> String {
-        self.baseline
-            .iter()
-            .map(|(k, v)| format!("{} = {v}", style::parameter_short(k)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        style::assignments(&self.baseline)
     }
 }
 
@@ -92,43 +90,13 @@ fn read(dir: &Path) -> Result<SweepData, PlotError> {
         path: points.clone(),
         message: message.to_string(),
     };
-    if header.first().map(String::as_str) != Some("point_id") {
-        return Err(bad("the header does not start with `point_id`"));
-    }
-    let first_stat = header
-        .iter()
-        .position(|h| h.ends_with("_mean"))
-        .ok_or_else(|| bad("no `<kpi>_mean` columns"))?;
-    let params: Vec<String> = header[1..first_stat].to_vec();
-    if params.is_empty() {
-        return Err(bad("no parameter columns before the KPI columns"));
-    }
-    let kpis: Vec<String> = header
-        .iter()
-        .filter_map(|h| h.strip_suffix("_mean"))
-        .filter(|k| !k.ends_with("_diff"))
-        .map(str::to_string)
-        .collect();
-    let has_diff = header.iter().any(|h| h.ends_with("_diff_mean"));
-    let baseline = manifest
-        .as_ref()
-        .and_then(|m| m.get("baseline"))
-        .and_then(Value::as_array)
-        .map(|pairs| {
-            pairs
-                .iter()
-                .filter_map(|p| {
-                    let p = p.as_array()?;
-                    let key = p.first()?.as_str()?.to_string();
-                    let value = match p.get(1)? {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    Some((key, value))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let columns::Points {
+        parameters: params,
+        kpis,
+        with_baseline: has_diff,
+        ..
+    } = columns::Points::parse(header).map_err(bad)?;
+    let baseline = data::pairs(manifest.as_ref(), "baseline");
     let name = manifest
         .as_ref()
         .and_then(|m| data::text(m, "sweep_file"))

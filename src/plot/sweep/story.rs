@@ -100,7 +100,7 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
     let mut order: Vec<usize> = (0..points).collect();
     if has_profit {
         header.extend(["profit".to_string(), "95% CI".to_string()]);
-        let p = s.column("profit_mean");
+        let p = s.band("profit", false).mean;
         order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
     }
     if s.has_diff && has_profit {
@@ -116,18 +116,10 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
             .collect();
         if has_profit {
             cells.push(style::eur(profit.mean[r]));
-            cells.push(format!(
-                "{} to {}",
-                style::eur(profit.lo[r]),
-                style::eur(profit.hi[r])
-            ));
+            cells.push(style::range((profit.lo[r], profit.hi[r]), style::eur));
             if s.has_diff {
                 cells.push(style::signed_eur(diff.mean[r]));
-                cells.push(format!(
-                    "{} to {}",
-                    style::eur(diff.lo[r]),
-                    style::eur(diff.hi[r])
-                ));
+                cells.push(style::range((diff.lo[r], diff.hi[r]), style::eur));
             }
         }
         cells
