@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use effectchain::config::Config;
 use effectchain::engine::{HEADLINE_KPIS, KPI_DEFS};
-use effectchain::experiment::compare::{compare_runs, ComparisonRuns, MECHANISMS};
+use effectchain::experiment::compare::{
+    compare_runs, differences_fixed_before_the_switch, ComparisonRuns, MECHANISMS,
+};
 use effectchain::experiment::switch::DAYS_PER_YEAR;
 use effectchain::output::{comparison, FolderKind};
 
@@ -33,7 +35,10 @@ pub struct CompareArgs {
     /// Config of policy B, the alternative (TOML).
     ///
     /// Differences are reported as B - A. The two configs may differ in
-    /// any key, not only the policy section.
+    /// any key that can change in a running store, not only the policy
+    /// section; a difference in a key set before the switch (the chain's
+    /// stores and spreads, the initial base, the burn-in and horizon) is
+    /// an error.
     #[arg(value_name = "B")]
     pub b: PathBuf,
 
@@ -79,6 +84,21 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     }
     if let Some(seed) = args.seed {
         set_integer(&mut a, "--seed", "simulation.seed", seed)?;
+    }
+    if let Some((key, in_a, in_b)) = differences_fixed_before_the_switch(&a, &b).first() {
+        let text = std::fs::read_to_string(&args.b).unwrap_or_default();
+        let at = effectchain::input::find_key(&text, key)
+            .map_or_else(String::new, |(line, col)| format!("{line}:{col}:"));
+        return Err(CliError::input(format!(
+            "{}:{at} key `{key}`: {} here but {} in {}; compare switches one running \
+             store from A to B, and this key is set before the switch (the stores' \
+             set-up, the burn-in or the horizon), so B's value would be ignored. \
+             Give both configs the same value, or run each with `effectchain run`",
+            args.b.display(),
+            effectchain::input::number(*in_b),
+            effectchain::input::number(*in_a),
+            args.a.display(),
+        )));
     }
     let pool = build_pool(args.execution.threads)?;
     for (config, path) in [(&a, &args.a), (&b, &args.b)] {

@@ -224,7 +224,7 @@ param_section! {
         unpredictability: f64 = 0.4; "0-1 index"; [0.0, 1.0];
         /// Pull of the online competitor: extra defection probability per
         /// visit for a customer with no loyalty.
-        online_pull: f64 = 0.024; "probability/visit"; [0.0, 1.0];
+        online_pull: f64 = 0.039; "probability/visit"; [0.0, 1.0];
         /// How much cheaper the online rival is (seed 003).
         online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
         /// Showrooming: relative loss of purchase probability per unit of
@@ -338,16 +338,6 @@ param_section! {
         failure_doubt: f64 = 0.2; "0-1 scale"; [0.0, 1.0];
         /// Share of doubt that fades per visit.
         doubt_fade: f64 = 0.2; "fraction/visit"; [0.0, 1.0];
-        /// Loss aversion of the defection decision: a visit below the
-        /// customer's expectation (happiness before the visit) weighs this
-        /// many times an equal visit above it (Tversky & Kahneman 1992:
-        /// 2.25; 1 = no asymmetry).
-        loss_aversion: f64 = 2.25; "ratio"; [1.0, 10.0];
-        /// Reference-dependent defection: the log of the factor on the
-        /// visit's defection probability per unit of gain-loss value of
-        /// the visit against expectation (proportional hazard, Bolton 1998;
-        /// 0 = defection ignores the disconfirmation).
-        disconfirmation_hazard: f64 = 1.0; "per unit of value"; [0.0, 20.0];
     }
 }
 
@@ -481,7 +471,7 @@ param_section! {
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
         /// Probability that a failure met technically escalates into verbal
         /// abuse of the employee, for a customer not prone to abuse.
-        escalation_rate: f64 = 0.0056; "probability"; [0.0, 1.0];
+        escalation_rate: f64 = 0.0055; "probability"; [0.0, 1.0];
         /// The same for a customer prone to abuse.
         abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Escalation under emotion-first recovery relative to

@@ -241,6 +241,35 @@ impl Comparison {
     }
 }
 
+/// Keys of B that `compare` cannot honour: they set up the stores on day 0
+/// (the chain's drawn drivers, the initial base) or the run itself (the
+/// burn-in and horizon, which A's config decides), while a comparison
+/// switches one running store from A to B. B's `simulation.seed` and
+/// `simulation.replications` are left out: they are documented as ignored
+/// (the pairs need A's), and configs routinely carry them.
+/// `chain.manager_change_sd` does act at the switch (M12).
+pub fn fixed_before_the_switch(key: &str) -> bool {
+    let (section, name) = key.split_once('.').unwrap_or((key, ""));
+    match section {
+        "chain" => name != "manager_change_sd",
+        "simulation" => !matches!(name, "seed" | "replications"),
+        "store" => matches!(name, "initial_customers" | "initial_tenure_years"),
+        _ => false,
+    }
+}
+
+/// The keys where B differs from A but which cannot change at the switch
+/// ([`fixed_before_the_switch`]), with A's and B's values, in file order:
+/// a comparison would silently ignore B's values.
+pub fn differences_fixed_before_the_switch(a: &Config, b: &Config) -> Vec<(String, f64, f64)> {
+    a.params()
+        .into_iter()
+        .zip(b.params())
+        .filter(|(x, y)| x.value != y.value && fixed_before_the_switch(&x.path()))
+        .map(|(x, y)| (x.path(), x.value, y.value))
+        .collect()
+}
+
 /// Runs A and B with common random numbers: `replications` pairs with
 /// master seed `seed` (each config's own seed is ignored).
 pub fn compare(

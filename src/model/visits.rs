@@ -11,20 +11,6 @@ use super::customers::{Origin, MAX_INTERVAL_DAYS};
 use super::store::Store;
 use super::StoreDay;
 
-/// Factor on a visit's defection probability from its disconfirmation
-/// `gap = experience − expectation` (the happiness before the visit):
-/// `exp(−hazard · v)` with the gain-loss value `v = gap` for a gain and
-/// `v = loss_aversion · gap` for a loss (Tversky & Kahneman 1992; a
-/// proportional hazard, Bolton 1998).
-#[inline]
-pub(super) fn disconfirmation_factor(gap: f64, loss_aversion: f64, hazard: f64) -> f64 {
-    if hazard == 0.0 {
-        return 1.0;
-    }
-    let value = if gap < 0.0 { loss_aversion * gap } else { gap };
-    libm::exp(-hazard * value)
-}
-
 impl Store {
     /// Mean days to the next visit for a customer with the given loyalty.
     pub(super) fn interval_days(&self, slot: u32, loyalty: f64) -> f64 {
@@ -47,8 +33,6 @@ impl Store {
         employee: Option<usize>,
         out: &mut StoreDay,
     ) {
-        // The customer's expectation: happiness before this visit.
-        let expectation = self.customers[slot as usize].happiness;
         self.update_customer(slot, experience, failure, employee);
         let cu = &self.config.customer;
         if experience < cu.wom_negative_threshold {
@@ -77,15 +61,6 @@ impl Store {
             cu.transactional_defection
         } * (1.0 - loyalty)
             + m.online_pull * self.profile.local_competition * (1.0 - loyalty);
-        // Reference-dependent defection: a visit below expectation raises
-        // this visit's defection more than an equal one above lowers it.
-        let defect_p = (defect_p
-            * disconfirmation_factor(
-                experience - expectation,
-                cu.loss_aversion,
-                cu.disconfirmation_hazard,
-            ))
-        .min(1.0);
         if self.customer_rng.chance(defect_p) {
             let h = self.customers[i].happiness;
             if h >= 0.8 {
@@ -141,32 +116,5 @@ impl Store {
         let days = self.config.customer.wom_memory_days;
         self.positive_tellings += (out.told_positive - self.positive_tellings) / days;
         self.negative_tellings += (out.told_negative - self.negative_tellings) / days;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::disconfirmation_factor;
-
-    #[test]
-    fn a_loss_raises_defection_more_than_an_equal_gain_lowers_it() {
-        let p = 0.05;
-        for gap in [0.01, 0.05, 0.2, 0.5] {
-            let loss = p * disconfirmation_factor(-gap, 2.25, 1.0) - p;
-            let gain = p - p * disconfirmation_factor(gap, 2.25, 1.0);
-            assert!(loss > 0.0 && gain > 0.0);
-            assert!(loss > 2.0 * gain, "gap {gap}: loss {loss}, gain {gain}");
-        }
-        // A visit that meets expectation leaves defection as it was.
-        assert_eq!(disconfirmation_factor(0.0, 2.25, 1.0), 1.0);
-    }
-
-    #[test]
-    fn without_loss_aversion_gains_and_losses_act_alike_and_hazard_zero_turns_it_off() {
-        let up = disconfirmation_factor(0.1, 1.0, 1.0);
-        let down = disconfirmation_factor(-0.1, 1.0, 1.0);
-        assert!((up * down - 1.0).abs() < 1e-12);
-        assert_eq!(disconfirmation_factor(-0.3, 2.25, 0.0), 1.0);
-        assert_eq!(disconfirmation_factor(0.3, 2.25, 0.0), 1.0);
     }
 }
