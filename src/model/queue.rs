@@ -205,7 +205,7 @@ impl Store {
             previous = arrival;
             let choice = self.floor.choose(arrival);
             let wait = choice.map_or(f64::INFINITY, |c| c.start - arrival);
-            let h = self.customers[slot as usize].happiness;
+            let h = f64::from(self.customers[slot as usize].happiness);
             let impatience = 1.0 - self.config.customer.impatience * (1.0 - h);
             let patience = k.patience_hours * impatience * self.encounter_rng.exp1();
             let Some(choice) = choice.filter(|_| wait <= patience) else {
