@@ -19,6 +19,19 @@ impl Store {
     pub(super) fn season(&self, day: u32) -> f64 {
         self.seasons[(day % DAYS_PER_YEAR) as usize]
     }
+
+    /// `1 / season(day)`, tabulated: the next-visit interval is divided by
+    /// the season at every visit, and a multiplication is off the chain of
+    /// dependent divisions that a visit's booking waits on.
+    #[inline]
+    pub(super) fn season_reciprocal(&self, day: u32) -> f64 {
+        self.season_reciprocals[(day % DAYS_PER_YEAR) as usize]
+    }
+}
+
+/// `1 / s` for each day's season `s`.
+pub(super) fn reciprocals(seasons: &[f64]) -> Vec<f64> {
+    seasons.iter().map(|s| 1.0 / s).collect()
 }
 
 /// The yearly demand cycle, one value per day of the year.
@@ -45,7 +58,7 @@ impl Store {
         let weekday = profile[(day % 7) as usize] / weekday_mean;
         let season = self.season(day);
         let sd = self.config.market.demand_noise * self.config.market.unpredictability;
-        let noise = libm::exp(sd * self.arrivals_rng.normal() - 0.5 * sd * sd);
+        let noise = crate::rng::exp(sd * self.arrivals_rng.normal() - 0.5 * sd * sd);
         weekday * season * noise
     }
 
@@ -53,7 +66,7 @@ impl Store {
     fn first_visit_means(&self, multiplier: f64) -> (f64, f64) {
         let c = &self.config;
         let prospects = (self.potential - f64::from(self.customers.active)).max(0.0);
-        let deterrence = libm::exp(-c.customer.deterrence * self.negative_tellings);
+        let deterrence = crate::rng::exp(-c.customer.deterrence * self.negative_tellings);
         let market = c.market.acquisition_rate * prospects * multiplier * deterrence;
         // A telling recruits only when it reaches a prospect.
         let reach = if self.potential > 0.0 {

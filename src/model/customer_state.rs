@@ -17,8 +17,8 @@ impl Store {
         if fav != NO_EMPLOYEE
             && self.staff.generation[fav as usize] != self.customers[i].favourite_generation
         {
-            let loss = self.config.customer.departure_loss * self.customers[i].bond;
-            let h = self.customers[i].happiness * (1.0 - loss);
+            let loss = self.config.customer.departure_loss * f64::from(self.customers[i].bond);
+            let h = f64::from(self.customers[i].happiness) * (1.0 - loss);
             self.customers.set_happiness(slot, h);
             self.customers[i].bond = 0.0;
             self.customers[i].favourite = NO_EMPLOYEE;
@@ -30,9 +30,11 @@ impl Store {
     #[inline]
     pub(super) fn loyalty(&self, i: usize) -> f64 {
         let cu = &self.config.customer;
-        let l = self.happiness_power.at(self.customers[i].happiness);
+        let l = self
+            .happiness_power
+            .at(f64::from(self.customers[i].happiness));
         let l = if self.customers[i].relationship {
-            l + cu.bond_weight * self.customers[i].bond * (1.0 - l)
+            l + cu.bond_weight * f64::from(self.customers[i].bond) * (1.0 - l)
         } else {
             l
         };
@@ -51,7 +53,7 @@ impl Store {
     ) {
         let cu = &self.config.customer;
         let i = slot as usize;
-        let h = self.customers[i].happiness;
+        let h = f64::from(self.customers[i].happiness);
         // Doubt: a shortfall against expectation (happiness) or a failure
         // adds to it, whatever the recovery; it fades with each visit.
         let hit = (cu.doubt_gain * (h - experience).max(0.0)
@@ -75,13 +77,16 @@ impl Store {
         }
         let fav = self.customers[i].favourite;
         let same = fav == e as u32;
-        if same || fav == NO_EMPLOYEE || self.customers[i].bond < cu.bond_switch_threshold {
+        if same
+            || fav == NO_EMPLOYEE
+            || f64::from(self.customers[i].bond) < cu.bond_switch_threshold
+        {
             if !same {
                 self.customers[i].favourite = e as u32;
                 self.customers[i].favourite_generation = self.staff.generation[e];
             }
             let b = &mut self.customers[i].bond;
-            *b = (*b + cu.bond_rate * (experience - 0.5)).clamp(0.0, 1.0);
+            *b = (f64::from(*b) + cu.bond_rate * (experience - 0.5)).clamp(0.0, 1.0) as f32;
         }
     }
 }

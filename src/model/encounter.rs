@@ -197,7 +197,7 @@ impl Store {
                 sv.unresolved_conversion
             }
             * (1.0 - k.showrooming * (1.0 - loyalty)).max(0.0);
-        let mut basket_factor = (1.0 + sv.bond_basket_gain * self.customers[i].bond)
+        let mut basket_factor = (1.0 + sv.bond_basket_gain * f64::from(self.customers[i].bond))
             * (1.0 + sv.tenure_basket_gain * tenure);
         if k.centric {
             buy_p *= 1.0 + sv.centric_conversion_gain;
@@ -229,7 +229,7 @@ impl Store {
             quality += sv.quality_centric;
         }
         if own_employee {
-            quality += sv.quality_bond * self.customers[i].bond;
+            quality += sv.quality_bond * f64::from(self.customers[i].bond);
         }
         if delight_effort {
             quality += sv.delight_quality;
@@ -247,7 +247,7 @@ impl Store {
             let sigma = self.config.service.basket_sigma;
             basket = self.config.service.basket_mean
                 * basket_factor
-                * libm::exp(sigma * basket_z - 0.5 * sigma * sigma);
+                * crate::rng::exp(sigma * basket_z - 0.5 * sigma * sigma);
             out.purchases += 1.0;
             out.revenue += basket;
             if trouble.failure {

@@ -111,16 +111,18 @@ impl Floor {
     /// shift, or none.
     fn choose(&mut self, arrival: f64) -> Option<Choice> {
         if !self.indexed {
-            let (mut best, mut best_start) = (None, f64::INFINITY);
+            // Written as selects, not branches: which server is best is
+            // as unpredictable as the draws that made the queue. Times
+            // are never NaN, so the comparison is `max`.
+            let (mut best, mut best_start) = (usize::MAX, f64::INFINITY);
             for (server, (&free, &end)) in self.free_at.iter().zip(&self.ends).enumerate() {
-                let start = free.max(arrival);
-                if arrival < end && start < best_start {
-                    best_start = start;
-                    best = Some(server);
-                }
+                let start = if free > arrival { free } else { arrival };
+                let better = (arrival < end) & (start < best_start);
+                best_start = if better { start } else { best_start };
+                best = if better { server } else { best };
             }
-            return best.map(|server| Choice {
-                server,
+            return (best != usize::MAX).then_some(Choice {
+                server: best,
                 start: best_start,
                 was_idle: false,
             });
@@ -205,7 +207,7 @@ impl Store {
             previous = arrival;
             let choice = self.floor.choose(arrival);
             let wait = choice.map_or(f64::INFINITY, |c| c.start - arrival);
-            let h = self.customers[slot as usize].happiness;
+            let h = f64::from(self.customers[slot as usize].happiness);
             let impatience = 1.0 - self.config.customer.impatience * (1.0 - h);
             let patience = k.patience_hours * impatience * self.encounter_rng.exp1();
             let Some(choice) = choice.filter(|_| wait <= patience) else {

@@ -137,6 +137,8 @@ pub struct Store {
     pub(super) intraday: [Intraday; 7],
     /// The yearly demand cycle by day of the year.
     pub(super) seasons: Vec<f64>,
+    /// `1 / seasons[d]`.
+    pub(super) season_reciprocals: Vec<f64>,
     /// happiness^loyalty_exponent, tabulated.
     pub(super) happiness_power: PowerTable,
     /// Tenure by visit count, tabulated (`encounter::tenure_table`).
@@ -197,7 +199,8 @@ impl Store {
             roster: Roster::default(),
             roster_planned: None,
             intraday,
-            seasons: super::arrivals::season_table(c),
+            seasons: Vec::new(),
+            season_reciprocals: Vec::new(),
             happiness_power: PowerTable::new(c.customer.loyalty_exponent),
             tenure: super::encounter::tenure_table(c),
             standard: ServiceStandard::new(ErosionParams::of(c)),
@@ -230,9 +233,16 @@ impl Store {
                 c.workforce.initial_exhaustion,
             );
         }
+        store.set_seasons();
         store.plan_roster();
         store.seed_customer_base();
         store
+    }
+
+    /// The season table and its reciprocals, from the config.
+    fn set_seasons(&mut self) {
+        self.seasons = super::arrivals::season_table(&self.config);
+        self.season_reciprocals = super::arrivals::reciprocals(&self.seasons);
     }
 
     /// The initial base: customers spread over their first visit interval.
@@ -242,6 +252,9 @@ impl Store {
             .min(self.potential)
             .round() as u32;
         let h0 = c.customer.initial_happiness;
+        // Room for the base and a year of newcomers at once, rather than a
+        // dozen doublings and copies of a growing list.
+        self.customers.reserve(n as usize + n as usize / 4);
         // A new record is a function of its traits, so is its mean interval:
         // computed once per combination of traits, not per customer.
         let mut means = [None; 8];
@@ -314,7 +327,7 @@ impl Store {
         self.intraday = std::array::from_fn(|d| {
             Intraday::new(&st.hourly_profile, st.opening_time[d], st.opening_hours[d])
         });
-        self.seasons = super::arrivals::season_table(config);
+        self.set_seasons();
         self.potential = potential_customers(config, self.profile);
         self.visit_weekdays = visit_weekdays(config);
         let wanted = contracts(config, self.profile);

@@ -62,7 +62,7 @@ impl Store {
         } * (1.0 - loyalty)
             + m.online_pull * self.profile.local_competition * (1.0 - loyalty);
         if self.customer_rng.chance(defect_p) {
-            let h = self.customers[i].happiness;
+            let h = f64::from(self.customers[i].happiness);
             if h >= 0.8 {
                 out.topbox_visits += 1.0;
             } else if h >= 0.6 {
@@ -75,8 +75,8 @@ impl Store {
         // Returning visits follow the season (more often near the peak,
         // at the rate of the season around the expected next visit) ...
         let mean = self.interval_days(slot, loyalty);
-        let season = self.season(day.saturating_add(mean as u32));
-        let days = 1.0 + mean / season * self.customer_rng.exp1();
+        let per_season = self.season_reciprocal(day.saturating_add(mean as u32));
+        let days = 1.0 + mean * per_season * self.customer_rng.exp1();
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
             out.defections += 1.0;
@@ -88,14 +88,21 @@ impl Store {
         // days.
         let target = day + days as u32;
         let u = self.customer_rng.uniform();
-        let weekday = self.visit_weekdays.iter().position(|&c| u < c).unwrap_or(6) as u32;
+        // The first weekday whose cumulative share exceeds u, counted
+        // without a branch (the shares are cumulative, so nondecreasing).
+        let weekday = self
+            .visit_weekdays
+            .iter()
+            .map(|&c| u32::from(u >= c))
+            .sum::<u32>()
+            .min(6);
         let mut visit = target - target % 7 + weekday;
         if visit <= day {
             visit += 7;
         }
         // Return behaviour by satisfaction band (Jones & Sasser 1995):
         // back within a year, on a 5-point scale's top two fifths.
-        let h = self.customers[i].happiness;
+        let h = f64::from(self.customers[i].happiness);
         let back = if visit - day <= DAYS_PER_YEAR {
             1.0
         } else {

@@ -154,7 +154,7 @@ impl Store {
             self.staff.skill[i] += (1.0 - self.staff.skill[i]) * closed_share[usize::from(worked)];
             // Quitting: exhaustion (burnout) and dissatisfaction drive it.
             let hazard = quit_base
-                * libm::exp(
+                * crate::rng::exp(
                     w.quit_exhaustion * (self.staff.exhaustion[i] - w.exhaustion_reference)
                         + w.quit_dissatisfaction * (0.5 - self.staff.satisfaction[i]),
                 );

@@ -30,7 +30,10 @@
 //! thread-local generators) appears in the crate; this module is the only
 //! constructor of generators.
 
+mod exp;
 mod ziggurat;
+
+pub use exp::exp;
 
 /// What a stream is used for. Separate streams keep the draws of one
 /// mechanism aligned between policies even when another mechanism takes a

@@ -113,7 +113,9 @@ fn normal_rejected(t: &Tables, mut bits: u64, next: &mut dyn FnMut() -> u64) -> 
                 }
             }
         }
-        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < normal_pdf(x) {
+        // The wedge test, with the fast portable `exp` (the tables are
+        // built with `libm`).
+        if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < super::exp(-0.5 * x * x) {
             return x;
         }
         bits = next();
@@ -147,7 +149,7 @@ fn exp1_rejected(t: &Tables, mut bits: u64, next: &mut dyn FnMut() -> u64) -> f6
         if i == 0 {
             // The exponential's tail is itself exponential, shifted by r.
             shift += t.r;
-        } else if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < exp_pdf(x) {
+        } else if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * unit(next()) < super::exp(-x) {
             return shift + x;
         }
         bits = next();
