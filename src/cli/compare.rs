@@ -36,9 +36,9 @@ pub struct CompareArgs {
     ///
     /// Differences are reported as B - A. The two configs may differ in
     /// any key that can change in a running store, not only the policy
-    /// section; a difference in a key set before the switch (the chain's
-    /// stores and spreads, the initial base, the burn-in and horizon) is
-    /// an error.
+    /// section; a difference in a key that sets up the stores before the
+    /// switch (the chain's stores and spreads, the initial base) is an
+    /// error. B's [simulation] is not used: A's decides the run.
     #[arg(value_name = "B")]
     pub b: PathBuf,
 
@@ -91,8 +91,8 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
             .map_or_else(String::new, |(line, col)| format!("{line}:{col}:"));
         return Err(CliError::input(format!(
             "{}:{at} key `{key}`: {} here but {} in {}; compare switches one running \
-             store from A to B, and this key is set before the switch (the stores' \
-             set-up, the burn-in or the horizon), so B's value would be ignored. \
+             store from A to B, and this key sets up the stores before the switch, \
+             so B's value would be ignored. \
              Give both configs the same value, or run each with `effectchain run`",
             args.b.display(),
             effectchain::input::number(*in_b),

@@ -242,17 +242,15 @@ impl Comparison {
 }
 
 /// Keys of B that `compare` cannot honour: they set up the stores on day 0
-/// (the chain's drawn drivers, the initial base) or the run itself (the
-/// burn-in and horizon, which A's config decides), while a comparison
-/// switches one running store from A to B. B's `simulation.seed` and
-/// `simulation.replications` are left out: they are documented as ignored
-/// (the pairs need A's), and configs routinely carry them.
-/// `chain.manager_change_sd` does act at the switch (M12).
+/// (the chain's drawn drivers, the initial base), while a comparison
+/// switches one running store from A to B. `chain.manager_change_sd` does
+/// act at the switch (M12). B's `[simulation]` is not listed: the run's
+/// design (seed, replications, burn-in, horizon) is A's by definition, and
+/// B files routinely leave it at its defaults.
 pub fn fixed_before_the_switch(key: &str) -> bool {
     let (section, name) = key.split_once('.').unwrap_or((key, ""));
     match section {
         "chain" => name != "manager_change_sd",
-        "simulation" => !matches!(name, "seed" | "replications"),
         "store" => matches!(name, "initial_customers" | "initial_tenure_years"),
         _ => false,
     }
