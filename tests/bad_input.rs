@@ -176,7 +176,30 @@ fn compare_refuses_a_b_that_differs_before_the_switch() {
             "chain.offer_quality_sd",
             "0.2",
             "a.toml",
-            "set before the switch",
+            "before the switch",
+        ],
+    );
+    assert_eq!(entries(dir.path()), ["a.toml", "b.toml"]);
+    // A key B leaves at its default is placed at A's line.
+    std::fs::write(dir.path().join("b.toml"), "[chain]\nstores = 2\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "[chain]\nstores = 2\ngrowth_need_sd = 0.1\n",
+    )
+    .unwrap();
+    let output = effectchain()
+        .current_dir(dir.path())
+        .args(["compare", "a.toml", "b.toml", "--out", "out", "--quiet"])
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &output,
+        2,
+        &[
+            "b.toml",
+            "chain.growth_need_sd",
+            "its default",
+            "a.toml:3:1",
         ],
     );
     assert_eq!(entries(dir.path()), ["a.toml", "b.toml"]);

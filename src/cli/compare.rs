@@ -36,9 +36,11 @@ pub struct CompareArgs {
     ///
     /// Differences are reported as B - A. The two configs may differ in
     /// any key that can change in a running store, not only the policy
-    /// section; a difference in a key that sets up the stores before the
-    /// switch (the chain's stores and spreads, the initial base) is an
-    /// error. B's [simulation] is not used: A's decides the run.
+    /// section; a difference in a key that only sets up the stores before
+    /// the switch (the chain's stores and spreads except
+    /// chain.manager_change_sd, the initial base, the staff's initial
+    /// exhaustion and utilisation) is an error. B's [simulation] is not
+    /// used: A's decides the run.
     #[arg(value_name = "B")]
     pub b: PathBuf,
 
@@ -74,6 +76,40 @@ fn stem(path: &Path) -> String {
         .map_or_else(|| "config".into(), |s| s.to_string_lossy().into_owned())
 }
 
+/// The error for a key that B sets differently from A although it only
+/// sets up the stores before the switch: placed at B's line when B writes
+/// the key, else at A's (B then has the default).
+fn fixed_key_error((a, in_a): (&Path, f64), (b, in_b): (&Path, f64), key: &str) -> String {
+    let line_in = |path: &Path| {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        effectchain::input::find_key(&text, key).map(|(line, col)| format!("{line}:{col}"))
+    };
+    let number = effectchain::input::number;
+    let (va, vb) = (number(in_a), number(in_b));
+    let what = match (line_in(b), line_in(a)) {
+        (Some(at), _) => format!(
+            "{}:{at}: key `{key}`: {vb} here but {va} in {}",
+            b.display(),
+            a.display()
+        ),
+        (None, Some(at)) => format!(
+            "{}: key `{key}`: not set here, so {vb} (its default), but {va} in {}:{at}",
+            b.display(),
+            a.display()
+        ),
+        (None, None) => format!(
+            "{}: key `{key}`: {vb} here but {va} in {}",
+            b.display(),
+            a.display()
+        ),
+    };
+    format!(
+        "{what}; compare switches one running store from A to B, and this key \
+         sets up the stores before the switch, so B's value would be ignored. \
+         Give both configs the same value, or run each with `effectchain run`"
+    )
+}
+
 /// Runs `effectchain compare`.
 pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     let load = |p: &Path| Config::from_file(p).map_err(|e| CliError::input(e.to_string()));
@@ -86,20 +122,13 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
         set_integer(&mut a, "--seed", "simulation.seed", seed)?;
     }
     if let Some((key, in_a, in_b)) = differences_fixed_before_the_switch(&a, &b).first() {
-        let text = std::fs::read_to_string(&args.b).unwrap_or_default();
-        let at = effectchain::input::find_key(&text, key)
-            .map_or_else(String::new, |(line, col)| format!("{line}:{col}:"));
-        return Err(CliError::input(format!(
-            "{}:{at} key `{key}`: {} here but {} in {}; compare switches one running \
-             store from A to B, and this key sets up the stores before the switch, \
-             so B's value would be ignored. \
-             Give both configs the same value, or run each with `effectchain run`",
-            args.b.display(),
-            effectchain::input::number(*in_b),
-            effectchain::input::number(*in_a),
-            args.a.display(),
+        return Err(CliError::input(fixed_key_error(
+            (&args.a, *in_a),
+            (&args.b, *in_b),
+            key,
         )));
     }
+
     let pool = build_pool(args.execution.threads)?;
     for (config, path) in [(&a, &args.a), (&b, &args.b)] {
         effectchain::input::check_memory(

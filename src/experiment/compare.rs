@@ -242,7 +242,8 @@ impl Comparison {
 }
 
 /// Keys of B that `compare` cannot honour: they set up the stores on day 0
-/// (the chain's drawn drivers, the initial base), while a comparison
+/// (the chain's drawn drivers, the initial base, the staff's starting
+/// exhaustion and the first day's utilisation), while a comparison
 /// switches one running store from A to B. `chain.manager_change_sd` does
 /// act at the switch (M12). B's `[simulation]` is not listed: the run's
 /// design (seed, replications, burn-in, horizon) is A's by definition, and
@@ -252,12 +253,14 @@ pub fn fixed_before_the_switch(key: &str) -> bool {
     match section {
         "chain" => name != "manager_change_sd",
         "store" => matches!(name, "initial_customers" | "initial_tenure_years"),
+        "workforce" => matches!(name, "initial_exhaustion" | "initial_utilisation"),
         _ => false,
     }
 }
 
 /// The keys where B differs from A but which cannot change at the switch
-/// ([`fixed_before_the_switch`]), with A's and B's values, in file order:
+/// ([`fixed_before_the_switch`]), with A's and B's values, in the order of
+/// [`Config::params`]:
 /// a comparison would silently ignore B's values.
 pub fn differences_fixed_before_the_switch(a: &Config, b: &Config) -> Vec<(String, f64, f64)> {
     a.params()

@@ -31,6 +31,12 @@ pub struct StoreProfile {
     /// switch to a config with `chain.manager_change_sd > 0`, its manager
     /// quality moves by `manager_change_sd` times this draw.
     pub programme_draw: f64,
+    /// This store's standard-normal draws behind `growth_need` and
+    /// `relationship_mix`, kept so that a switch to a config with another
+    /// growth need or relationship share moves the store by the same
+    /// change (its own deviation from the template stays).
+    pub growth_need_draw: f64,
+    pub relationship_draw: f64,
 }
 
 impl StoreProfile {
@@ -80,6 +86,8 @@ impl StoreProfile {
                 .clamp(0.0, 1.0),
             offer_quality: ch.offer_quality_sd * z[6],
             programme_draw: z[7],
+            growth_need_draw: z[3],
+            relationship_draw: z[5],
         }
     }
 
@@ -95,18 +103,58 @@ impl StoreProfile {
             relationship_mix: config.market.relationship,
             offer_quality: 0.0,
             programme_draw: 0.0,
+            growth_need_draw: 0.0,
+            relationship_draw: 0.0,
         }
     }
 
-    /// The profile after a switch to `config`: a turnaround programme
+    /// The profile after a switch to `config`: the staff's growth need and
+    /// the relationship share of new customers follow `config`'s template
+    /// values, each store keeping its own drawn deviation (so a B with the
+    /// same template gives the same bits); a turnaround programme
     /// (`chain.manager_change_sd > 0`) moves manager quality by its spread
-    /// times this store's programme draw; nothing else changes. A single
-    /// store keeps the template's values whatever the spreads.
+    /// times this store's programme draw. The other drivers (catchment,
+    /// competition, staffing, offer) are the store's own and do not change.
+    /// A single store keeps the template's values whatever the spreads.
     pub fn after_switch(&self, config: &Config) -> StoreProfile {
+        let ch = &config.chain;
         let mut p = *self;
-        if config.chain.stores > 1 {
-            p.manager_quality += config.chain.manager_change_sd * self.programme_draw;
+        p.growth_need = (config.workforce.growth_need + ch.growth_need_sd * self.growth_need_draw)
+            .clamp(0.0, 1.0);
+        p.relationship_mix = (config.market.relationship
+            + ch.relationship_sd * self.relationship_draw)
+            .clamp(0.0, 1.0);
+        if ch.stores > 1 {
+            p.manager_quality += ch.manager_change_sd * self.programme_draw;
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreProfile;
+    use crate::config::Config;
+
+    #[test]
+    fn a_switch_moves_growth_need_and_relationship_by_b_s_change_and_keeps_the_rest() {
+        let mut a = Config::default();
+        a.chain.stores = 3;
+        a.chain.growth_need_sd = 0.1;
+        a.chain.relationship_sd = 0.1;
+        a.chain.market_size_sd = 0.3;
+        let p = StoreProfile::draw(&a, 7, 0, 1);
+        // The same config gives back the same profile, bit for bit.
+        assert_eq!(p.after_switch(&a), p);
+        let mut b = a.clone();
+        b.workforce.growth_need = a.workforce.growth_need + 0.1;
+        b.market.relationship = a.market.relationship - 0.1;
+        let q = p.after_switch(&b);
+        assert!((q.growth_need - (p.growth_need + 0.1)).abs() < 1e-12);
+        assert!((q.relationship_mix - (p.relationship_mix - 0.1)).abs() < 1e-12);
+        assert_eq!(
+            (q.market_size, q.offer_quality, q.manager_quality),
+            (p.market_size, p.offer_quality, p.manager_quality)
+        );
     }
 }

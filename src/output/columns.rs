@@ -144,14 +144,19 @@ impl Points {
         if header.first().map(String::as_str) != Some(POINT_ID) {
             return Err("the header does not start with `point_id`");
         }
+        // A parameter column is a dotted config key, which may itself end
+        // in `_mean` (`service.basket_mean`); an estimate column has no dot.
+        fn estimate_of(h: &str) -> Option<&str> {
+            mean_of(h).filter(|_| !h.contains('.'))
+        }
         let first_estimate = header
             .iter()
-            .position(|h| mean_of(h).is_some())
+            .position(|h| estimate_of(h).is_some())
             .ok_or("no `<kpi>_mean` columns")?;
         if first_estimate < 2 {
             return Err("no parameter columns before the KPI columns");
         }
-        let means: Vec<&str> = header.iter().filter_map(|h| mean_of(h)).collect();
+        let means: Vec<&str> = header.iter().filter_map(|h| estimate_of(h)).collect();
         let kpis: Vec<String> = means
             .iter()
             .filter(|k| difference_of(k).is_none())
@@ -170,6 +175,16 @@ impl Points {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parameter_ending_in_mean_is_a_parameter() {
+        let parameters = vec!["service.basket_mean".to_string()];
+        let kpis = vec!["profit".to_string()];
+        let read = Points::parse(&points(&parameters, &kpis, true)).unwrap();
+        assert_eq!(read.parameters, parameters);
+        assert_eq!(read.kpis, kpis);
+        assert!(read.with_baseline);
+    }
 
     #[test]
     fn a_points_header_reads_back_as_written() {
