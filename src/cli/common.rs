@@ -126,6 +126,13 @@ pub fn build_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError>
 
 /// Locks output folder `out` for the rest of the command and checks that
 /// it may be written as a folder of `kind`; leftovers of an interrupted
+/// A file's name without its extension, for labels and default output
+/// folders; `fallback` when the path has none.
+pub fn stem_or(path: &Path, fallback: &str) -> String {
+    path.file_stem()
+        .map_or_else(|| fallback.into(), |s| s.to_string_lossy().into_owned())
+}
+
 /// earlier run to that path are removed and reported on stderr.
 pub fn open_target(out: &Path, kind: FolderKind) -> Result<FolderLock, CliError> {
     let lock = FolderLock::acquire(out).map_err(output_error)?;

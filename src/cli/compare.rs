@@ -16,7 +16,7 @@ use effectchain::experiment::switch::DAYS_PER_YEAR;
 use effectchain::output::{comparison, FolderKind};
 
 use super::common::{
-    build_pool, human, open_target, output_error, set_integer, write_output, Execution,
+    build_pool, human, open_target, output_error, set_integer, stem_or, write_output, Execution,
 };
 use super::progress::Progress;
 use super::CliError;
@@ -69,11 +69,6 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub execution: Execution,
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "config".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// The error for a key that B sets differently from A although it only
@@ -140,7 +135,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
         )
         .map_err(|e| CliError::input(e.to_string()))?;
     }
-    let (label_a, label_b) = (stem(&args.a), stem(&args.b));
+    let (label_a, label_b) = (stem_or(&args.a, "config"), stem_or(&args.b, "config"));
     let out = args
         .out
         .clone()

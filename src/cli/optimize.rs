@@ -19,7 +19,7 @@ use effectchain::output::owner::{self, Existing};
 use effectchain::output::sweep::{self as sweep_files, Mode, Open, Provenance, SweepWriter};
 use effectchain::output::{FolderKind, FolderLock};
 
-use super::common::{build_pool, human, output_error, Execution};
+use super::common::{build_pool, human, output_error, stem_or, Execution};
 use super::progress::Progress;
 use super::CliError;
 
@@ -52,11 +52,6 @@ pub struct OptimizeArgs {
 
     #[command(flatten)]
     pub execution: Execution,
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "optimize".into(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Runs (or finishes, or reads back) `sweep` in the locked folder and
@@ -131,7 +126,7 @@ pub fn execute(args: &OptimizeArgs) -> Result<(), CliError> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(stem(&args.file)));
+        .unwrap_or_else(|| Path::new("output").join(stem_or(&args.file, "optimize")));
     let lock = FolderLock::acquire(&out).map_err(output_error)?;
     let rounds_dir = out.join(ROUNDS_DIR);
     match owner::check_owned(&out, FolderKind::Sweep).map_err(output_error)? {

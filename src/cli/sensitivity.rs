@@ -18,7 +18,7 @@ use effectchain::output::sweep::{
 };
 use effectchain::output::{owner, FolderKind, FolderLock};
 
-use super::common::{build_pool, human, output_error, Execution};
+use super::common::{build_pool, human, output_error, stem_or, Execution};
 use super::progress::Progress;
 use super::CliError;
 
@@ -62,13 +62,6 @@ pub struct SensitivityArgs {
     pub execution: Execution,
 }
 
-fn stem(path: &Path) -> String {
-    path.file_stem().map_or_else(
-        || "sensitivity".into(),
-        |s| s.to_string_lossy().into_owned(),
-    )
-}
-
 /// Whether `out` holds this study's finished (or merged) samples.
 fn finished_here(out: &Path, study: &Study) -> bool {
     owner::read_marker(out) == Some(FolderKind::Sweep)
@@ -89,7 +82,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), CliError> {
     };
     let pool = build_pool(args.execution.threads)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        let base = Path::new("output").join(stem(&args.file));
+        let base = Path::new("output").join(stem_or(&args.file, "sensitivity"));
         if shard == Shard::WHOLE {
             base
         } else {

@@ -15,7 +15,7 @@ use effectchain::output::sweep::{
 };
 use effectchain::output::{FolderKind, FolderLock};
 
-use super::common::{build_pool, human, output_error, Execution};
+use super::common::{build_pool, human, output_error, stem_or, Execution};
 use super::progress::Progress;
 use super::CliError;
 
@@ -122,11 +122,6 @@ pub struct MergeArgs {
     pub no_plots: bool,
 }
 
-fn stem(path: &Path) -> String {
-    path.file_stem()
-        .map_or_else(|| "sweep".into(), |s| s.to_string_lossy().into_owned())
-}
-
 /// The command line recorded in the manifest: the sweep file as given and
 /// the resolved shard, nothing that cannot change the results (see
 /// `SweepManifest::command_line`).
@@ -170,7 +165,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     }
     let pool = build_pool(args.execution.threads)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        let base = Path::new("output").join(stem(&args.sweep));
+        let base = Path::new("output").join(stem_or(&args.sweep, "sweep"));
         if shard == Shard::WHOLE {
             base
         } else {
