@@ -45,6 +45,17 @@ fn error(origin: &str, key: Option<String>, message: String) -> ConfigError {
 
 /// Reads a study file (a sweep, sensitivity or optimize file; `what` names
 /// it in errors) and parses its text with `parse`. An error about one of the
+/// An error about the key `key` of the study file `file` (a sweep,
+/// sensitivity or optimize file), to be placed at its line by the caller.
+pub fn key_error(file: &Path, key: &str, message: String) -> ConfigError {
+    ConfigError {
+        origin: file.display().to_string(),
+        key: Some(key.to_string()),
+        position: None,
+        message,
+    }
+}
+
 /// file's own keys that has no position yet gets that key's line:column.
 pub fn read_study_file<T>(
     file: &Path,

@@ -396,15 +396,6 @@ fn range_of(key: &str) -> Option<String> {
     }
 }
 
-fn err(file: &Path, key: &str, message: String) -> ConfigError {
-    ConfigError {
-        origin: file.display().to_string(),
-        key: Some(key.to_string()),
-        position: None,
-        message,
-    }
-}
-
 /// The numeric policy keys of `config` with whether each is whole.
 pub fn policy_levers(config: &Config) -> Vec<(String, bool)> {
     config
@@ -432,7 +423,11 @@ impl Optimization {
             if ok {
                 Ok(())
             } else {
-                Err(err(file, key, format!("expected {range}, found {found}")))
+                Err(input::key_error(
+                    file,
+                    key,
+                    format!("expected {range}, found {found}"),
+                ))
             }
         };
         let max_reps = input::MAX_REPLICATIONS;
@@ -483,7 +478,7 @@ impl Optimization {
             .collect::<Vec<_>>()
             .join(", ");
         if raw.levers.is_empty() {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "levers",
                 format!("name at least one lever with `from` and `to`: one of {valid_words}"),
@@ -493,7 +488,7 @@ impl Optimization {
         for (path, r) in &raw.levers {
             let key = format!("levers.\"{path}\"");
             let Some(&(_, integer)) = valid.iter().find(|(p, _)| p == path) else {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     &key,
                     format!(
@@ -502,36 +497,20 @@ impl Optimization {
                     ),
                 ));
             };
-            if !(r.from.is_finite() && r.to.is_finite() && r.from < r.to) {
-                return Err(err(
-                    file,
-                    &format!("{key}.to"),
-                    format!(
-                        "expected `from` < `to`, found from = {} and to = {}",
-                        r.from, r.to
-                    ),
-                ));
-            }
-            for (end, v) in [("from", r.from), ("to", r.to)] {
-                let mut probe = base.clone();
-                probe
-                    .set(
-                        path,
-                        toml::Value::Float(if integer { v.round() } else { v }),
-                    )
-                    .map_err(|e| err(file, &format!("{key}.{end}"), e.message))?;
-            }
-            levers.push(Parameter {
-                path: path.clone(),
-                values: vec![r.from, r.to],
+            levers.push(Parameter::range(
+                &base,
+                file,
+                &key,
+                path,
                 integer,
-            });
+                (r.from, r.to),
+            )?);
         }
         let k = levers.len();
         let design = match raw.design.as_deref().unwrap_or("grid") {
             "grid" => {
                 if raw.points.is_some() {
-                    return Err(err(
+                    return Err(input::key_error(
                         file,
                         "points",
                         "is not used by design = \"grid\" (it takes `steps`); remove it".into(),
@@ -549,7 +528,7 @@ impl Optimization {
             }
             "latin_hypercube" => {
                 if raw.steps.is_some() {
-                    return Err(err(
+                    return Err(input::key_error(
                         file,
                         "steps",
                         "is not used by design = \"latin_hypercube\" (it takes `points`); remove it"
@@ -557,7 +536,7 @@ impl Optimization {
                     ));
                 }
                 let points = raw.points.ok_or_else(|| {
-                    err(
+                    input::key_error(
                         file,
                         "points",
                         format!("design = \"latin_hypercube\" needs `points`: {POINTS_RANGE}"),
@@ -572,7 +551,7 @@ impl Optimization {
                 RoundDesign::LatinHypercube { points }
             }
             other => {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     "design",
                     format!(
@@ -591,7 +570,7 @@ impl Optimization {
         } else if KPI_DEFS.iter().any(|d| d.name == objective) {
             objective.clone()
         } else {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "objective",
                 format!(
@@ -624,7 +603,7 @@ impl Optimization {
                 for (key, value) in &raw.baseline {
                     let name = format!("baseline.\"{key}\"");
                     if !valid.iter().any(|(p, _)| p == key) {
-                        return Err(err(
+                        return Err(input::key_error(
                             file,
                             &name,
                             format!(
@@ -636,13 +615,13 @@ impl Optimization {
                     let mut probe = base.clone();
                     probe
                         .set(key, value.clone())
-                        .map_err(|e| err(file, &name, e.message))?;
+                        .map_err(|e| input::key_error(file, &name, e.message))?;
                 }
                 raw.baseline.clone()
             }
         } else {
             if !raw.baseline.is_empty() {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     "baseline",
                     format!("is used only by objective = \"{PROFIT_DIFFERENCE}\"; remove it"),
@@ -653,7 +632,7 @@ impl Optimization {
         let seed = raw.seed.unwrap_or(base.simulation.seed);
         let final_seed_value = raw.final_seed.unwrap_or_else(|| final_seed(seed));
         if final_seed_value == seed {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "final_seed",
                 "must differ from `seed`: the finalists are re-evaluated on fresh replications"

@@ -122,7 +122,7 @@ impl RawRange {
                     .map(|(median, sigma)| Distribution::LogNormal { median, sigma }),
             ),
             other => {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     &format!("{key}.distribution"),
                     format!(
@@ -134,7 +134,7 @@ impl RawRange {
         };
         for (k, v) in given {
             if v.is_some() && !wanted.contains(&k) {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     &format!("{key}.{k}"),
                     format!("is not used by distribution = \"{name}\"; remove it"),
@@ -142,7 +142,7 @@ impl RawRange {
             }
         }
         let d = d.ok_or_else(|| {
-            err(
+            input::key_error(
                 file,
                 &format!("{key}.distribution"),
                 format!(
@@ -156,7 +156,7 @@ impl RawRange {
             )
         })?;
         d.check(self.from, self.to)
-            .map_err(|m| err(file, &format!("{key}.distribution"), m))?;
+            .map_err(|m| input::key_error(file, &format!("{key}.distribution"), m))?;
         Ok(d)
     }
 }
@@ -222,15 +222,6 @@ fn range_of(key: &str) -> Option<String> {
     }
 }
 
-fn err(file: &Path, key: &str, message: String) -> ConfigError {
-    ConfigError {
-        origin: file.display().to_string(),
-        key: Some(key.to_string()),
-        position: None,
-        message,
-    }
-}
-
 impl Study {
     /// Reads and validates a sensitivity file; errors name the file,
     /// line:column and key, and the valid range in words.
@@ -247,24 +238,24 @@ impl Study {
         for (key, value) in &raw.set {
             let name = format!("set.\"{key}\"");
             if CONTROLLED.contains(&key.as_str()) || raw.parameters.contains_key(key) {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     &name,
                     format!("`{key}` cannot be set here: it is varied, or set by the study's `seed` and `replications`"),
                 ));
             }
             base.set(key, value.clone())
-                .map_err(|e| err(file, &name, e.message))?;
+                .map_err(|e| input::key_error(file, &name, e.message))?;
         }
         if raw.replications == 0 || u64::from(raw.replications) > input::MAX_REPLICATIONS {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "replications",
                 format!("expected {REPLICATIONS_RANGE}, found {}", raw.replications),
             ));
         }
         if let Some(seed) = raw.seed.filter(|s| *s > i64::MAX as u64) {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "seed",
                 format!("expected {SEED_RANGE}, found {seed}"),
@@ -272,7 +263,7 @@ impl Study {
         }
         let bootstrap = raw.bootstrap.unwrap_or(1000);
         if bootstrap > MAX_BOOTSTRAP {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "bootstrap",
                 format!("expected {BOOTSTRAP_RANGE}, found {bootstrap}"),
@@ -280,7 +271,7 @@ impl Study {
         }
         let output = raw.output.unwrap_or_else(|| "profit".into());
         if !KPI_DEFS.iter().any(|d| d.name == output) {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "output",
                 format!(
@@ -290,7 +281,7 @@ impl Study {
             ));
         }
         let unused = |key: &str, method: &str| {
-            err(
+            input::key_error(
                 file,
                 key,
                 format!("is not used by method = \"{method}\"; remove it"),
@@ -306,21 +297,21 @@ impl Study {
                     return Err(unused("levels", "sobol"));
                 }
                 let samples = raw.samples.ok_or_else(|| {
-                    err(
+                    input::key_error(
                         file,
                         "samples",
                         format!("method = \"sobol\" needs `samples`: {SAMPLES_RANGE}"),
                     )
                 })?;
                 if !(2..=sobol::MAX_SAMPLES).contains(&samples) {
-                    return Err(err(
+                    return Err(input::key_error(
                         file,
                         "samples",
                         format!("expected {SAMPLES_RANGE}, found {samples}"),
                     ));
                 }
                 if k > sobol::MAX_PARAMETERS {
-                    return Err(err(
+                    return Err(input::key_error(
                         file,
                         "parameters",
                         format!(
@@ -344,14 +335,14 @@ impl Study {
                     }
                 }
                 let trajectories = raw.trajectories.ok_or_else(|| {
-                    err(
+                    input::key_error(
                         file,
                         "trajectories",
                         format!("method = \"morris\" needs `trajectories`: {TRAJECTORIES_RANGE}"),
                     )
                 })?;
                 if !(2..=100_000).contains(&trajectories) {
-                    return Err(err(
+                    return Err(input::key_error(
                         file,
                         "trajectories",
                         format!("expected {TRAJECTORIES_RANGE}, found {trajectories}"),
@@ -359,7 +350,7 @@ impl Study {
                 }
                 let levels = raw.levels.unwrap_or(4);
                 if !(2..=100).contains(&levels) || levels % 2 != 0 {
-                    return Err(err(
+                    return Err(input::key_error(
                         file,
                         "levels",
                         format!("expected {LEVELS_RANGE}, found {levels}"),
@@ -371,7 +362,7 @@ impl Study {
                 }
             }
             other => {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     "method",
                     format!(
@@ -382,7 +373,7 @@ impl Study {
             }
         };
         if k < 2 {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "parameters",
                 format!("name at least two parameters with `from` and `to`, found {k}"),
@@ -396,7 +387,7 @@ impl Study {
             Method::Morris { trajectories, .. } => trajectories.saturating_mul(k as u64 + 1),
         };
         if rows_needed > MAX_ROWS {
-            return Err(err(
+            return Err(input::key_error(
                 file,
                 "parameters",
                 format!(
@@ -417,39 +408,27 @@ impl Study {
         for (path, r) in &raw.parameters {
             let key = format!("parameters.\"{path}\"");
             if CONTROLLED.contains(&path.as_str()) {
-                return Err(err(
+                return Err(input::key_error(
                     file,
                     &key,
                     format!("`{path}` cannot be varied: the study sets it (top-level `seed` and `replications`)"),
                 ));
             }
             let Some(&integer) = integer_keys.get(path) else {
-                return Err(err(file, &key, "not a numeric config key".into()));
-            };
-            if !(r.from.is_finite() && r.to.is_finite() && r.from < r.to) {
-                return Err(err(
+                return Err(input::key_error(
                     file,
-                    &format!("{key}.to"),
-                    format!(
-                        "expected `from` < `to`, found from = {} and to = {}",
-                        r.from, r.to
-                    ),
+                    &key,
+                    "not a numeric config key".into(),
                 ));
-            }
-            for (end, v) in [("from", r.from), ("to", r.to)] {
-                let mut probe = base.clone();
-                probe
-                    .set(
-                        path,
-                        toml::Value::Float(if integer { v.round() } else { v }),
-                    )
-                    .map_err(|e| err(file, &format!("{key}.{end}"), e.message))?;
-            }
-            parameters.push(Parameter {
-                path: path.clone(),
-                values: vec![r.from, r.to],
+            };
+            parameters.push(Parameter::range(
+                &base,
+                file,
+                &key,
+                path,
                 integer,
-            });
+                (r.from, r.to),
+            )?);
             ranges.push((r.from, r.to));
             distributions.push(r.distribution(file, &key)?);
         }
@@ -457,7 +436,7 @@ impl Study {
             let mut probe = base.clone();
             probe
                 .set(key, value.clone())
-                .map_err(|e| err(file, &format!("baseline.\"{key}\""), e.message))?;
+                .map_err(|e| input::key_error(file, &format!("baseline.\"{key}\""), e.message))?;
         }
         let seed = raw.seed.unwrap_or(base.simulation.seed);
         let unit_rows = match method {

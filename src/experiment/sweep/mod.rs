@@ -31,9 +31,9 @@ mod run;
 mod shard;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 
 pub use analysis::{zero_crossings, Analysis, BestPoint, BreakEven, CurvePoint};
 pub use run::{PointResult, PointsError};
@@ -78,6 +78,43 @@ pub struct Parameter {
     pub values: Vec<f64>,
     /// Whether the key takes whole numbers.
     pub integer: bool,
+}
+
+impl Parameter {
+    /// A study file's range `from` to `to` for the key `path` (written at
+    /// `key` of `file`): both ends finite with `from` < `to`, and each a
+    /// valid value of the key in `base` (rounded for a whole-number key).
+    /// The parameter holds the two ends.
+    pub fn range(
+        base: &Config,
+        file: &Path,
+        key: &str,
+        path: &str,
+        integer: bool,
+        (from, to): (f64, f64),
+    ) -> Result<Parameter, ConfigError> {
+        if !(from.is_finite() && to.is_finite() && from < to) {
+            return Err(crate::input::key_error(
+                file,
+                &format!("{key}.to"),
+                format!("expected `from` < `to`, found from = {from} and to = {to}"),
+            ));
+        }
+        for (end, v) in [("from", from), ("to", to)] {
+            let mut probe = base.clone();
+            probe
+                .set(
+                    path,
+                    toml::Value::Float(if integer { v.round() } else { v }),
+                )
+                .map_err(|e| crate::input::key_error(file, &format!("{key}.{end}"), e.message))?;
+        }
+        Ok(Parameter {
+            path: path.to_string(),
+            values: vec![from, to],
+            integer,
+        })
+    }
 }
 
 /// A validated sweep.
