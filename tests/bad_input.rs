@@ -152,22 +152,27 @@ fn unknown_flag_is_a_one_line_usage_error() {
     assert_one_line_error(&output, 2, &["--sed", "--seed"]);
 }
 
-#[test]
-fn compare_refuses_a_b_that_differs_before_the_switch() {
-    // B's chain spreads set up the stores on day 0; a comparison switches
-    // one running chain from A to B, so they would be ignored silently.
+/// `compare a.toml b.toml` in a fresh folder holding the two configs.
+fn compare_configs(a: &str, b: &str) -> (tempfile::TempDir, std::process::Output) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.toml"), "[chain]\nstores = 3\n").unwrap();
-    std::fs::write(
-        dir.path().join("b.toml"),
-        "[policy]\nlatitude = 0.5\n\n[chain]\nstores = 3\noffer_quality_sd = 0.2\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("a.toml"), a).unwrap();
+    std::fs::write(dir.path().join("b.toml"), b).unwrap();
     let output = effectchain()
         .current_dir(dir.path())
         .args(["compare", "a.toml", "b.toml", "--out", "out", "--quiet"])
         .output()
         .unwrap();
+    (dir, output)
+}
+
+#[test]
+fn compare_refuses_a_b_that_differs_before_the_switch() {
+    // B's chain spreads set up the stores on day 0; a comparison switches
+    // one running chain from A to B, so they would be ignored silently.
+    let (dir, output) = compare_configs(
+        "[chain]\nstores = 3\n",
+        "[policy]\nlatitude = 0.5\n\n[chain]\nstores = 3\noffer_quality_sd = 0.2\n",
+    );
     assert_one_line_error(
         &output,
         2,
@@ -181,17 +186,10 @@ fn compare_refuses_a_b_that_differs_before_the_switch() {
     );
     assert_eq!(entries(dir.path()), ["a.toml", "b.toml"]);
     // A key B leaves at its default is placed at A's line.
-    std::fs::write(dir.path().join("b.toml"), "[chain]\nstores = 2\n").unwrap();
-    std::fs::write(
-        dir.path().join("a.toml"),
+    let (dir, output) = compare_configs(
         "[chain]\nstores = 2\ngrowth_need_sd = 0.1\n",
-    )
-    .unwrap();
-    let output = effectchain()
-        .current_dir(dir.path())
-        .args(["compare", "a.toml", "b.toml", "--out", "out", "--quiet"])
-        .output()
-        .unwrap();
+        "[chain]\nstores = 2\n",
+    );
     assert_one_line_error(
         &output,
         2,
