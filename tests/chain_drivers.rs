@@ -139,6 +139,42 @@ fn a_turnaround_programme_moves_manager_quality_by_each_stores_own_draw() {
     assert_eq!(p.after_switch(&single), p);
 }
 
+/// `compare X X` is zero even when X carries a turnaround programme: the
+/// programme starts at the switch in both arms, from the same draws. Only
+/// a B whose programme differs from A's makes the arms differ.
+#[test]
+fn a_programme_in_both_arms_leaves_the_comparison_of_a_config_with_itself_at_zero() {
+    let tiny = |extra: &str| {
+        Config::from_toml_str(
+            &format!(
+                "[simulation]\ndays = 28\nburn_in_min_years = 0\nburn_in_max_years = 0\n\
+                 years_after_switch = 1\n[store]\ninitial_customers = 400\n\
+                 [chain]\nstores = 3\nmanager_quality_sd = 0.2\n{extra}"
+            ),
+            "tiny-chain.toml",
+        )
+        .unwrap()
+    };
+    let with = tiny("manager_change_sd = 0.3\n");
+    let without = tiny("");
+    let (a, b) = effectchain::engine::run_switch(&with, &with, 5, 0);
+    assert_eq!(a, b, "the same config in both arms");
+    let (a, b) = effectchain::engine::run_switch(&without, &with, 5, 0);
+    assert_ne!(a.kpis, b.kpis, "only B's arm has the programme");
+    let moved = |r: &effectchain::engine::Replication, s: &effectchain::engine::Replication| {
+        r.stores
+            .iter()
+            .zip(&s.stores)
+            .map(|(x, y)| y.profile.manager_quality - x.profile.manager_quality)
+            .collect::<Vec<f64>>()
+    };
+    assert!(
+        moved(&a, &b).iter().all(|d| d.abs() > 0.0),
+        "{:?}",
+        moved(&a, &b)
+    );
+}
+
 #[test]
 fn the_sears_regression_reads_known_slopes_from_store_changes() {
     // Stores whose impression rises 0.26 and revenue 0.1 per attitude unit

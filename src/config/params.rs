@@ -711,7 +711,8 @@ param_section! {
         offer_quality_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
         /// Spread of the change in manager quality at a policy switch (a
         /// turnaround programme that works better in some stores than in
-        /// others): B's value applies when `compare` switches A to B.
+        /// others): it starts at the switch of `compare` in each arm whose
+        /// config has it.
         manager_change_sd: f64 = 0.0; "0-1 scale"; [0.0, 1.0];
     }
 }

@@ -203,6 +203,14 @@ impl Chain {
         }
     }
 
+    /// Starts every store's turnaround programme under its own config
+    /// (`chain.manager_change_sd`; nothing without one).
+    pub fn start_programme(&mut self) {
+        for store in &mut self.stores {
+            store.start_programme();
+        }
+    }
+
     fn step_day(&mut self) -> StoreDay {
         let mut chain_day = StoreDay::default();
         for d in self.step_stores() {
@@ -297,12 +305,15 @@ pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
 /// to `b`'s policy and settings, under `b`, for `a`'s
 /// `simulation.years_after_switch` years. The copy is exact, so both arms
 /// draw the same random numbers from the switch on until their histories
-/// diverge (common random numbers).
+/// diverge (common random numbers). A turnaround programme
+/// (`chain.manager_change_sd`) starts at the switch in each arm whose
+/// config has one, so identical configs give identical arms.
 pub fn run_switch(a: &Config, b: &Config, seed: u64, index: u64) -> (Replication, Replication) {
     let mut arm_a = Chain::new(a, seed, index);
     let burn_in = arm_a.burn_in(&a.simulation);
     let mut arm_b = arm_a.clone();
     arm_b.switch_to(b);
+    arm_a.start_programme();
     let days = a.simulation.years_after_switch * crate::model::DAYS_PER_YEAR;
     let ra = arm_a.measure(days, a.economics.discount_rate, index, burn_in);
     let rb = arm_b.measure(days, b.economics.discount_rate, index, burn_in);

@@ -124,6 +124,17 @@ impl StoreProfile {
         p.relationship_mix = (config.market.relationship
             + ch.relationship_sd * self.relationship_draw)
             .clamp(0.0, 1.0);
+        p.with_programme(config)
+    }
+
+    /// The profile once `config`'s turnaround programme has started: manager
+    /// quality moved by `chain.manager_change_sd` times this store's
+    /// programme draw (unchanged without a programme or in a single store).
+    /// `compare` starts it at the switch in each arm whose config has one,
+    /// so `compare X X` is zero whatever X's programme.
+    pub fn with_programme(&self, config: &Config) -> StoreProfile {
+        let ch = &config.chain;
+        let mut p = *self;
         if ch.stores > 1 {
             p.manager_quality += ch.manager_change_sd * self.programme_draw;
         }

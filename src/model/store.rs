@@ -313,6 +313,14 @@ impl Store {
         self.epoch = day;
     }
 
+    /// Starts the turnaround programme of the store's own config
+    /// (`chain.manager_change_sd`) without a change of policy: the arm of
+    /// `compare` that stays under A gets A's programme at the switch, as
+    /// the switched arm gets B's.
+    pub fn start_programme(&mut self) {
+        self.profile = self.profile.with_programme(&self.config);
+    }
+
     /// Switches the running store to another config's policy and settings
     /// from tomorrow on, keeping every agent and stream as it is (the
     /// policy change of `compare`). Positions are added as vacancies or
