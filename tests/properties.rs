@@ -144,3 +144,35 @@ fn headcount_does_not_count_the_days_leavers() {
     // day's filled positions are none, and the mean is below the payroll.
     assert!(r.kpis.headcount < f64::from(c.policy.staff));
 }
+
+/// The encounter applies `service.busy_display_loss` (M2): with a line
+/// waiting, staff satisfaction above neutral lifts quality less, so losing
+/// all of the link leaves customers less happy than losing none of it.
+/// (The unit test of `busy_link` checks the factor, not that the encounter
+/// uses it.)
+#[test]
+fn a_line_waiting_weakens_the_lift_of_satisfied_staff() {
+    let mut keep = small();
+    // A busy store, so that many encounters start with a line waiting.
+    keep.policy.staff = 3;
+    keep.service.busy_display_loss = 0.0;
+    let mut lose = keep.clone();
+    lose.service.busy_display_loss = 1.0;
+    for replication in 0..3 {
+        let (k, l) = (
+            run_replication(&keep, 8, replication).kpis,
+            run_replication(&lose, 8, replication).kpis,
+        );
+        assert!(
+            k.staff_satisfaction > 0.5,
+            "satisfied staff: {}",
+            k.staff_satisfaction
+        );
+        assert!(
+            l.mean_happiness < k.mean_happiness,
+            "replication {replication}: {} (loss 1) vs {} (loss 0)",
+            l.mean_happiness,
+            k.mean_happiness
+        );
+    }
+}
