@@ -12,7 +12,7 @@ const YEAR: u32 = 364;
 /// employ the same people every day and differ only by the Saturday job.
 fn config(saturday_extra: u32) -> Config {
     let mut text = String::from(
-        "[workforce]\nquit_rate = 0.0\nabsence_rate = 0.0\n[policy]\nextra_staff_by_weekday = ",
+        "[workforce]\nquit_rate = 0.0\nabsence_rate = 0.0\nsick_rate = 0.0\n[policy]\nextra_staff_by_weekday = ",
     );
     text.push_str(&format!("[0, 0, 0, 0, 0, {saturday_extra}, 0]\n"));
     Config::from_toml_str(&text, "weekday.toml").unwrap()

@@ -471,7 +471,7 @@ param_section! {
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
         /// Probability that a failure met technically escalates into verbal
         /// abuse of the employee, for a customer not prone to abuse.
-        escalation_rate: f64 = 0.0055; "probability"; [0.0, 1.0];
+        escalation_rate: f64 = 0.0063; "probability"; [0.0, 1.0];
         /// The same for a customer prone to abuse.
         abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Escalation under emotion-first recovery relative to
@@ -548,7 +548,7 @@ param_section! {
         /// Days for exhaustion to move 63% of the way to its target.
         exhaustion_days: f64 = 14.0; "days"; [1.0, 3_650.0];
         /// Yearly quit rate of a rested, neutral employee.
-        quit_rate: f64 = 0.38; "per year"; [0.0, 10.0];
+        quit_rate: f64 = 0.39; "per year"; [0.0, 10.0];
         /// Log-hazard of quitting per unit of exhaustion (exhaustion
         /// predicts actual quitting).
         quit_exhaustion: f64 = 2.5; "log-hazard"; [0.0, 20.0];
@@ -559,6 +559,9 @@ param_section! {
         quit_dissatisfaction: f64 = 2.2; "log-hazard"; [0.0, 20.0];
         /// Probability of an absent day at full exhaustion (burnout).
         absence_rate: f64 = 0.1; "probability/day"; [0.0, 1.0];
+        /// Probability of a sick day apart from burnout (ordinary illness),
+        /// whatever the employee's state.
+        sick_rate: f64 = 0.045; "probability/day"; [0.0, 1.0];
         /// Staff utilisation assumed before the first day (it scales the
         /// first day's emotional contagion only).
         initial_utilisation: f64 = 0.6; "fraction"; [0.0, 1.0];

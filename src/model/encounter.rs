@@ -29,11 +29,12 @@ pub(super) struct EncounterConstants {
 }
 
 impl EncounterConstants {
-    pub(super) fn of(store: &Store) -> EncounterConstants {
+    pub(super) fn of(store: &Store, day: u32) -> EncounterConstants {
         let c = &store.config;
         let kept = 1.0 - c.policy.productivity_target;
-        let base_hours = store.standard.actual * kept;
-        let queued_hours = store.standard.actual.min(store.standard.standard) * kept;
+        let actual = store.weekday_time[day as usize % 7];
+        let base_hours = actual * kept;
+        let queued_hours = actual.min(store.standard.standard) * kept;
         let time_quality = |hours: f64| {
             libm::pow(
                 (hours / c.erosion.standard_hours).min(1.0),

@@ -71,6 +71,19 @@ impl ServiceStandard {
         self.step = p.step;
     }
 
+    /// Time per order under the pressure of `required` hours against
+    /// `capacity` hours, at standard `standard` (T = T* p^alpha, at least
+    /// the minimum); the standard itself where there was no demand.
+    pub fn time_under(&self, required: f64, capacity: f64, standard: f64) -> f64 {
+        if capacity > 0.0 && required > 0.0 {
+            (standard * libm::pow(required / capacity, self.alpha)).max(self.min_time)
+        } else if required > 0.0 {
+            self.min_time
+        } else {
+            standard
+        }
+    }
+
     /// One week: `orders` demanded, `capacity` effective hours available.
     pub fn weekly_update(&mut self, orders: f64, capacity: f64) {
         let required = orders * self.standard;
@@ -133,8 +146,16 @@ impl super::Store {
             orders: self.week_orders,
             capacity: self.week_capacity / need_mix,
         };
+        let standard = self.standard.standard;
         self.standard
             .weekly_update(self.last_week.orders, self.last_week.capacity);
+        for (time, load) in self.weekday_time.iter_mut().zip(&self.weekday_load) {
+            *time = self.standard.time_under(
+                load.orders * standard,
+                load.capacity / need_mix,
+                standard,
+            );
+        }
         self.week_orders = 0.0;
         self.week_capacity = 0.0;
         self.review_staffing();
@@ -183,6 +204,46 @@ mod tests {
             s.weekly_update(100.0, 108.0);
         }
         assert!(s.standard < 1.0, "{}", s.standard);
+    }
+
+    /// Each weekday is served at its own pressure: a weekday with twice
+    /// the capacity for the same visits gets `T* 0.5^alpha` the next week,
+    /// the others keep the week's time; the standard itself follows the
+    /// week's totals.
+    #[test]
+    fn each_weekday_is_served_at_the_pressure_of_that_weekday() {
+        use crate::config::Config;
+        use crate::model::{Store, StoreProfile, WeekLoad};
+        let config = Config::default();
+        let mut store = Store::new(&config, StoreProfile::typical(&config), 1, 0, 0);
+        let nr = config.market.nonroutine_share;
+        let need_mix = 1.0 - nr + nr * config.service.nonroutine_time_factor;
+        let t_star = store.standard.standard;
+        // Seventy visits a day, and the floor hours they need at the standard.
+        let balanced = WeekLoad {
+            orders: 70.0,
+            capacity: 70.0 * t_star * need_mix,
+        };
+        let mut loads = [balanced; 7];
+        loads[4].capacity *= 2.0;
+        store.weekday_load = loads;
+        store.week_orders = loads.iter().map(|l| l.orders).sum();
+        store.week_capacity = loads.iter().map(|l| l.capacity).sum();
+        store.end_of_week();
+        let alpha = config.erosion.alpha;
+        for (d, t) in store.weekday_time.iter().enumerate() {
+            let expected = if d == 4 {
+                t_star * 0.5f64.powf(alpha)
+            } else {
+                t_star
+            };
+            assert!(
+                (t - expected).abs() < 1e-12,
+                "weekday {d}: {t} vs {expected}"
+            );
+        }
+        // The week as a whole had slack (p = 7/8), so T* did not fall.
+        assert!(store.standard.pressure < 1.0 && store.standard.standard >= t_star);
     }
 
     #[test]

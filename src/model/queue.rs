@@ -181,7 +181,7 @@ impl Floor {
 
 impl Store {
     pub(super) fn serve_queue(&mut self, day: u32, out: &mut StoreDay) {
-        let k = EncounterConstants::of(self);
+        let k = EncounterConstants::of(self, day);
         // Departures happen at the end of a day, so every arrival's Heskett
         // check can run up front; doing them in one pass also loads the
         // day's customer records with many misses in flight at once.

@@ -171,7 +171,9 @@ impl Store {
             out.satisfaction_sum += self.staff.satisfaction[i];
             out.exhaustion_sum += self.staff.exhaustion[i];
             let ex = self.staff.exhaustion[i];
-            self.staff.absent[i] = self.workforce_rng.chance(w.absence_rate * ex * ex);
+            self.staff.absent[i] = self
+                .workforce_rng
+                .chance(w.sick_rate + w.absence_rate * ex * ex);
         }
         out.floor_hours = floor_hours;
         self.utilisation = if floor_hours > 0.0 {

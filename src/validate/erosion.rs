@@ -42,6 +42,7 @@ pub fn config(size: Size, tau_up: f64) -> Config {
     // Fixed capacity: nobody quits or falls ill.
     c.workforce.quit_rate = 0.0;
     c.workforce.absence_rate = 0.0;
+    c.workforce.sick_rate = 0.0;
     // One kind of order, as in the paper's loan processing, arriving as an
     // exogenous stationary stream: one-off customers (no relationship, no
     // return, no word of mouth), no season, no demand noise.
