@@ -290,6 +290,22 @@ pub fn years_text(first: usize, last: usize) -> String {
     }
 }
 
+/// How a verdict on the long-run window opens: "once both have settled"
+/// only when the window starts after the first year, since a horizon of
+/// one year holds only the year of the switch, its transient (latitude
+/// earns about a third of its settled difference in it).
+pub fn long_run_opening(first: usize, last: usize) -> String {
+    let years = years_text(first, last);
+    if first > 1 {
+        format!("Once both have settled ({years} after the switch)")
+    } else {
+        format!(
+            "In {years} after the switch, before both have settled (a horizon of two years or \
+             more, simulation.years_after_switch, reads the settled difference)"
+        )
+    }
+}
+
 /// The payback clause of the verdict.
 pub fn payback_text(s: &SwitchAnalysis) -> String {
     let p = &s.payback;
@@ -324,10 +340,10 @@ pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
         return window_verdict(runs, a, b, &through);
     };
     let l = &long.per_year;
-    let years = years_text(long.first_year, long.last_year);
+    let opening = long_run_opening(long.first_year, long.last_year);
     let head = if l.ci_low > 0.0 {
         format!(
-            "Once both have settled ({years} after the switch), {} adds {} a year of profit compared with {} (95% CI {} to {})",
+            "{opening}, {} adds {} a year of profit compared with {} (95% CI {} to {})",
             b.label,
             eur(l.mean),
             a.label,
@@ -336,7 +352,7 @@ pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
         )
     } else if l.ci_high < 0.0 {
         format!(
-            "Once both have settled ({years} after the switch), {} loses {} a year of profit compared with {} (95% CI {} to {})",
+            "{opening}, {} loses {} a year of profit compared with {} (95% CI {} to {})",
             b.label,
             eur(-l.mean),
             a.label,
@@ -345,7 +361,7 @@ pub fn verdict(runs: &ComparisonRuns, a: &Side<'_>, b: &Side<'_>) -> String {
         )
     } else {
         format!(
-            "Once both have settled ({years} after the switch), {} makes no clear difference to profit compared with {} ({} a year, 95% CI {} to {})",
+            "{opening}, {} makes no clear difference to profit compared with {} ({} a year, 95% CI {} to {})",
             b.label,
             a.label,
             signed_eur(l.mean),
@@ -561,4 +577,26 @@ pub fn render(
         (DAILY_B_FILE, csv::daily(&runs.b)?),
         (MANIFEST_FILE, manifest_bytes),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::long_run_opening;
+
+    /// A one-year horizon has only the year of the switch, which is no
+    /// settled difference; two years or more read the later years as one.
+    #[test]
+    fn only_a_window_after_the_first_year_is_called_settled() {
+        assert_eq!(
+            long_run_opening(4, 5),
+            "Once both have settled (years 4-5 after the switch)"
+        );
+        assert_eq!(
+            long_run_opening(2, 2),
+            "Once both have settled (year 2 after the switch)"
+        );
+        let first = long_run_opening(1, 1);
+        assert!(first.starts_with("In year 1 after the switch, before both have settled"));
+        assert!(!first.contains("Once both have settled"));
+    }
 }

@@ -303,10 +303,10 @@ fn payback_text(c: &Comparison, (day, early, late): Days3) -> String {
 /// (the headline) and the NPV (support), when the comparison has them.
 fn switch_verdict(c: &Comparison) -> Option<String> {
     let (first, last, l) = c.long_run?;
-    let years = years_text(first, last);
+    let opening = crate::output::comparison::long_run_opening(first as usize, last as usize);
     let mut s = if l.lo > 0.0 {
         format!(
-            "Once both have settled ({years} after the switch), {} adds {} a year of profit over {} (95% CI {} to {})",
+            "{opening}, {} adds {} a year of profit over {} (95% CI {} to {})",
             c.b,
             style::eur(l.mean),
             c.a,
@@ -315,7 +315,7 @@ fn switch_verdict(c: &Comparison) -> Option<String> {
         )
     } else if l.hi < 0.0 {
         format!(
-            "Once both have settled ({years} after the switch), {} loses {} a year of profit against {} (95% CI {} to {})",
+            "{opening}, {} loses {} a year of profit against {} (95% CI {} to {})",
             c.b,
             style::eur(-l.mean),
             c.a,
@@ -324,7 +324,7 @@ fn switch_verdict(c: &Comparison) -> Option<String> {
         )
     } else {
         format!(
-            "Once both have settled ({years} after the switch), {} and {} make about the same profit: {} a year, 95% CI {} to {}",
+            "{opening}, {} and {} make about the same profit: {} a year, 95% CI {} to {}",
             c.b,
             c.a,
             style::signed_eur(l.mean),
@@ -517,9 +517,14 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
 fn facts(c: &Comparison, window: &str) -> Vec<String> {
     let mut facts = Vec::new();
     if let Some((first, last, l)) = c.long_run {
+        let settled = if first > 1 {
+            "once both arms have settled; the first half of the horizon is the transient of the \
+             switch"
+        } else {
+            "the year of the switch itself, before both arms have settled"
+        };
         facts.push(format!(
-            "Long run ({}, once both arms have settled; the first half of the horizon is the \
-             transient of the switch): the profit difference B − A is {} a year (95% CI {} to {}).",
+            "Long run ({}, {settled}): the profit difference B − A is {} a year (95% CI {} to {}).",
             years_text(first, last),
             style::signed_eur(l.mean),
             style::eur(l.lo),
