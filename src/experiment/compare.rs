@@ -44,12 +44,18 @@ pub const MECHANISMS: &[(&str, &str)] = &[
         "lost_visits",
         "margin lost on visits that left the queue unserved (balked)",
     ),
-    ("staffing_and_overtime", "wages and overtime pay"),
+    (
+        "staffing_and_overtime",
+        "wages and overtime pay, except the wages of hours in training (under hiring and training)",
+    ),
     (
         "giveaways_and_discounts",
         "discretionary spend, goodwill gestures and discounts",
     ),
-    ("hiring_and_training", "hiring and training costs"),
+    (
+        "hiring_and_training",
+        "hiring costs, and hours in training at their wage plus the training cost",
+    ),
     (
         "other",
         "demand-pulse walk-ins, a change of the gross margin rate and of the fixed store costs",
