@@ -168,7 +168,7 @@ param_section! {
         initial_customers: u32 = 10_000; "customers"; [0, 1_000_000];
         /// Mean time the day-0 customers have already been customers, in
         /// years; their visits so far (their tenure, M2) follow from it.
-        initial_tenure_years: f64 = 5.0; "years"; [0.0, 100.0];
+        initial_tenure_years: f64 = 8.0; "years"; [0.0, 100.0];
         /// Relative amplitude of the yearly demand cycle.
         season_amplitude: f64 = 0.15; "fraction"; [0.0, 0.9];
         /// Day of the year on which demand peaks.
@@ -471,7 +471,7 @@ param_section! {
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
         /// Probability that a failure met technically escalates into verbal
         /// abuse of the employee, for a customer not prone to abuse.
-        escalation_rate: f64 = 0.0063; "probability"; [0.0, 1.0];
+        escalation_rate: f64 = 0.0059; "probability"; [0.0, 1.0];
         /// The same for a customer prone to abuse.
         abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Escalation under emotion-first recovery relative to
