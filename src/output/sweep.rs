@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::stats::Stats;
-use crate::experiment::sweep::{Analysis, PointResult, Shard, Sweep};
+use crate::experiment::sweep::{Analyser, Analysis, PointResult, Shard, Sweep};
 
 use super::owner::{self, Existing, FolderKind, FolderLock};
 use super::{OutputError, VERSION};
@@ -645,15 +645,15 @@ impl SweepWriter {
             }
         }
         index.sort_unstable();
-        let expected: Vec<u64> = shard.ids(sweep.points()).collect();
-        let ids: Vec<u64> = index.iter().map(|r| r.0).collect();
-        if ids != expected {
+        // Compared as they come: neither list is materialised beside the
+        // index.
+        if !index.iter().map(|r| r.0).eq(shard.ids(sweep.points())) {
             return Err(bad(
                 &self.dir,
                 format!(
                     "{} of {} points have rows; the sweep is incomplete",
-                    ids.len(),
-                    expected.len()
+                    index.len(),
+                    shard.ids(sweep.points()).count()
                 ),
             ));
         }
@@ -675,6 +675,7 @@ impl SweepWriter {
             let file = out.into_inner().map_err(|e| io(&temp)(e.into_error()))?;
             file.sync_all().map_err(io(&temp))
         })();
+        drop(index);
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
             return Err(e);
@@ -709,25 +710,36 @@ fn finish_folder(
     Ok(())
 }
 
-/// Reads `points.csv` and analyses it when the design allows.
+/// Reads `points.csv` and analyses it when the design allows, in one
+/// streaming pass: a row is parsed, handed to the [`Analyser`] and dropped.
 pub fn analyse_file(points: &Path, sweep: &Sweep) -> Result<Option<Analysis>, OutputError> {
     if !Analysis::applies(sweep) {
         return Ok(None);
     }
-    let reader = BufReader::new(File::open(points).map_err(io(points))?);
-    let mut rows = Vec::new();
-    for line in reader.lines().skip(1) {
-        let line = line.map_err(io(points))?;
+    let mut reader = BufReader::new(File::open(points).map_err(io(points))?);
+    let mut analyser = Analyser::new(sweep);
+    let mut line = String::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).map_err(io(points))? == 0 {
+            break;
+        }
+        if std::mem::take(&mut first) {
+            continue;
+        }
+        let text = line.strip_suffix('\n').unwrap_or(&line);
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let r = parse_row(
-            &line,
+            text,
             sweep.parameters.len(),
             sweep.kpis.len(),
             !sweep.baseline.is_empty(),
         )
         .ok_or_else(|| bad(points, "holds a malformed row".into()))?;
-        rows.push(r);
+        analyser.push(&r);
     }
-    Ok(Some(Analysis::of(sweep, &rows)))
+    Ok(Some(analyser.finish()))
 }
 
 /// Reads the partial file, truncates a torn last line and returns the
