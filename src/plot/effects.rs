@@ -66,6 +66,7 @@ pub fn bin_stats(values: &[f64], rows: &[usize]) -> Option<Estimate> {
 
 /// One parameter's panel: its path, and the bins' mean parameter values
 /// with the KPI's mean and CI in each bin.
+#[derive(Debug, Clone)]
 pub struct Panel {
     pub param: String,
     pub points: Vec<(f64, Estimate)>,
