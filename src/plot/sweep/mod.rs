@@ -581,13 +581,20 @@ fn slug(name: &str) -> String {
 }
 
 /// The sentence a coarsened heatmap's subtitle and caption end with.
-fn block_words(g: &GridBlocks) -> String {
+fn block_words(g: &GridBlocks, contour: bool) -> String {
     if g.bx > 1 || g.by > 1 {
         format!(
             " The {} × {} grid is drawn in blocks: each cell is the mean of {} × {} grid points \
-             (fewer at the upper edges), the break-even contour is traced through the block \
-             means.",
-            g.nx, g.ny, g.bx, g.by
+             (fewer at the upper edges){}.",
+            g.nx,
+            g.ny,
+            g.bx,
+            g.by,
+            if contour {
+                "; the break-even contour is traced through the block means"
+            } else {
+                ""
+            }
         )
     } else {
         String::new()
@@ -599,7 +606,7 @@ fn two_parameters(s: &SweepData, g: &GridBlocks) -> Result<Vec<Figure>, PlotErro
     let mut figures = Vec::new();
     let (px, py) = (&s.params[0], &s.params[1]);
     let (sx, sy) = (style::parameter_short(px), style::parameter_short(py));
-    let blocked = block_words(g);
+    let blocked = block_words(g, false);
     // Column `col` of the blocks as z[i][j]; a block is unclear when the
     // profit difference's CI of any of its points includes 0.
     let values = |col: usize, unclear: bool| -> Vec<Vec<Option<(f64, bool)>>> {
@@ -624,12 +631,14 @@ fn two_parameters(s: &SweepData, g: &GridBlocks) -> Result<Vec<Figure>, PlotErro
                 "Mean profit difference (point − baseline, paired) over the KPI window; blue: \
                  more profit than the baseline ({}), orange: less. The black line is the \
                  break-even (difference 0). Values in parentheses: the 95% CI includes \
-                 0.{blocked}",
-                s.baseline_text()
+                 0.{}",
+                s.baseline_text(),
+                block_words(g, true)
             ),
             caption: format!(
                 "Where the combination of {sx} and {sy} pays against the baseline; the black \
-                 contour is the break-even.{blocked}"
+                 contour is the break-even.{}",
+                block_words(g, true)
             ),
             x_desc: style::parameter_name(px),
             y_desc: style::parameter_name(py),
@@ -641,6 +650,7 @@ fn two_parameters(s: &SweepData, g: &GridBlocks) -> Result<Vec<Figure>, PlotErro
             contour: true,
             scale_label: "Profit difference (EUR)".into(),
             primary: true,
+            compact: g.bx > 1 || g.by > 1,
         };
         figures.push(heatmap::heatmap(&spec)?);
     }
@@ -665,6 +675,7 @@ fn two_parameters(s: &SweepData, g: &GridBlocks) -> Result<Vec<Figure>, PlotErro
             contour: false,
             scale_label: kpi_axis(kpi),
             primary: kpi == "profit" && !s.has_diff,
+            compact: g.bx > 1 || g.by > 1,
         };
         figures.push(heatmap::heatmap(&spec)?);
     }
