@@ -14,6 +14,8 @@ pub fn distinct(values: &[f64]) -> Vec<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
     v.dedup();
+    // A copy of a long column with few distinct values keeps none of it.
+    v.shrink_to_fit();
     v
 }
 

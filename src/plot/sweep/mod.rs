@@ -724,3 +724,159 @@ fn main_effects(
     }
     Ok(figures)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::fs;
+
+    use super::*;
+
+    /// points.csv read back as numbers (header skipped).
+    fn rows_of(dir: &Path) -> Vec<Vec<f64>> {
+        fs::read_to_string(dir.join(POINTS_FILE))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+            .collect()
+    }
+
+    /// A 401 × 3 grid (finer than a heatmap shows along x) of profit and
+    /// its difference, which vary inside every block.
+    fn fine_grid(dir: &Path) {
+        let mut csv = String::from(
+            "point_id,a.x,b.y,profit_mean,profit_ci_low,profit_ci_high,profit_diff_mean,\
+             profit_diff_ci_low,profit_diff_ci_high\n",
+        );
+        let mut id = 0;
+        for i in 0..401 {
+            for j in 0..3 {
+                let (x, y) = (f64::from(i) / 400.0, f64::from(j));
+                let p = f64::from(i * 7 % 13) * 10.1 + y;
+                let d = p - 60.0;
+                let half = if i == 16 && j == 2 { 100.0 } else { 1.0 };
+                writeln!(
+                    csv,
+                    "{id},{x},{y},{p},{},{},{d},{},{}",
+                    p - 1.0,
+                    p + 1.0,
+                    d - half,
+                    d + half
+                )
+                .unwrap();
+                id += 1;
+            }
+        }
+        fs::write(dir.join(POINTS_FILE), csv).unwrap();
+    }
+
+    #[test]
+    fn a_fine_grid_is_drawn_in_blocks_of_its_points_means() {
+        let tmp = tempfile::tempdir().unwrap();
+        fine_grid(tmp.path());
+        let s = read(tmp.path()).unwrap();
+        let Shape::Grid(g) = &s.shape else {
+            panic!("a full grid is a grid")
+        };
+        assert_eq!((g.nx, g.ny, g.bx, g.by), (401, 3, 3, 1));
+        // 401 = 133 × 3 + 2: the last block along x holds two grid values.
+        assert_eq!((g.xs.len(), g.ys.len()), (134, 3));
+        // Block (5, 2): grid points x = 15, 16, 17 (/400) at y = 2, found
+        // in points.csv by their values.
+        let rows = rows_of(tmp.path());
+        let block: Vec<&Vec<f64>> = rows
+            .iter()
+            .filter(|r| ((r[1] * 400.0).round() as usize) / 3 == 5 && r[2] == 2.0)
+            .collect();
+        assert_eq!(block.len(), 3);
+        let mean = |k: usize| block.iter().map(|r| r[k]).sum::<f64>() / 3.0;
+        let b = 5 * g.ys.len() + 2;
+        assert_eq!(g.sums.mean(b, 0), mean(6), "profit difference");
+        assert_eq!(g.sums.mean(b, 1), mean(3), "profit");
+        assert_eq!(g.xs[5], mean(1));
+        assert_eq!(g.ys[2], 2.0);
+        // The point x = 16/400, y = 2 has a CI that includes 0: its block
+        // is unclear, its neighbours are not.
+        assert!(g.unclear[b]);
+        assert!(!g.unclear[b - 1] && !g.unclear[b + g.ys.len()]);
+        // The last block along x: the mean of its two points.
+        let last: Vec<&Vec<f64>> = rows
+            .iter()
+            .filter(|r| (r[1] * 400.0).round() >= 399.0 && r[2] == 0.0)
+            .collect();
+        assert_eq!(last.len(), 2);
+        assert_eq!(
+            g.sums.mean(133 * g.ys.len(), 1),
+            (last[0][3] + last[1][3]) / 2.0
+        );
+    }
+
+    #[test]
+    fn the_story_of_a_coarsened_grid_keeps_its_best_point_exact() {
+        let tmp = tempfile::tempdir().unwrap();
+        fine_grid(tmp.path());
+        let s = read(tmp.path()).unwrap();
+        let rows = rows_of(tmp.path());
+        // The first row of the highest profit difference, over all rows
+        // (`max_by` keeps the last of equal ones).
+        let top = rows
+            .iter()
+            .filter(|r| r[6].is_finite())
+            .max_by(|a, b| a[6].total_cmp(&b[6]))
+            .unwrap();
+        let (values, e) = s.best[1].clone().unwrap();
+        assert_eq!(values, vec![top[1], top[2]]);
+        assert_eq!((e.mean, e.lo, e.hi), (top[6], top[7], top[8]));
+        assert_eq!(s.points, rows.len());
+        // At most 2,000 points are all listed, most profitable first.
+        assert_eq!(s.listed.len(), rows.len());
+        assert_eq!(s.listed[0].profit[0], top[3]);
+        assert!(s
+            .listed
+            .windows(2)
+            .all(|w| w[0].profit[0] >= w[1].profit[0]));
+    }
+
+    #[test]
+    fn a_long_curve_is_drawn_in_bins_of_adjacent_x_values() {
+        let tmp = tempfile::tempdir().unwrap();
+        // 2,500 points in a shuffled x order: bins of 3 after sorting.
+        let mut csv = String::from("point_id,a.x,profit_mean,profit_ci_low,profit_ci_high\n");
+        for id in 0..2500u32 {
+            let k = (id * 1237) % 2500;
+            let x = f64::from(k) / 100.0;
+            let p = (x * 3.0).sin() * 1000.0 + f64::from(id % 7);
+            writeln!(csv, "{id},{x},{p},{},{}", p - 10.0, p + 20.0).unwrap();
+        }
+        fs::write(tmp.path().join(POINTS_FILE), csv).unwrap();
+        let s = read(tmp.path()).unwrap();
+        let Shape::Curve(c) = &s.shape else {
+            panic!("one parameter is a curve")
+        };
+        assert_eq!((c.per_bin, c.bins), (3, 834));
+        let mut rows = rows_of(tmp.path());
+        rows.sort_by(|a, b| a[1].total_cmp(&b[1]));
+        // Bin 10: the 31st to 33rd smallest x, in row order when summed.
+        let mut bin: Vec<&Vec<f64>> = rows[30..33].iter().collect();
+        bin.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        let mean = |k: usize| bin.iter().map(|r| r[k]).sum::<f64>() / 3.0;
+        assert_eq!(c.sums.mean(10, 0), mean(1));
+        for k in 0..3 {
+            assert_eq!(c.sums.mean(10, 1 + k), mean(2 + k));
+        }
+        // The last bin holds the one remaining point.
+        assert_eq!(c.sums.mean(833, 1), rows[2499][2]);
+        // Of more than 2,000 points the ten most profitable are listed, as
+        // a stable sort of all rows by profit (most first) orders them.
+        let mut by_profit = rows_of(tmp.path());
+        by_profit.sort_by(|a, b| b[2].total_cmp(&a[2]));
+        let listed: Vec<(f64, f64)> = s
+            .listed
+            .iter()
+            .map(|r| (r.values[0], r.profit[0]))
+            .collect();
+        let expected: Vec<(f64, f64)> = by_profit[..10].iter().map(|r| (r[1], r[2])).collect();
+        assert_eq!(listed, expected);
+    }
+}
