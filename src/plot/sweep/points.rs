@@ -225,6 +225,18 @@ pub fn effect_panels(
             })
             .collect());
     }
+    streamed_panels(path, params, xcols, targets)
+}
+
+/// [`effect_panels`] of a large sweep: each row's bin in each parameter
+/// (one byte), then a pass that sums the targets into the bins in row
+/// order (the same bins as [`Panel::of`]; the means and CIs to rounding).
+fn streamed_panels(
+    path: &Path,
+    params: &[String],
+    xcols: &[Vec<f64>],
+    targets: &[EffectTarget],
+) -> Result<Vec<Vec<Panel>>, PlotError> {
     // Each row's bin in each parameter, and the bins' x sums and sizes.
     let mut bin_of: Vec<Vec<u8>> = Vec::with_capacity(params.len());
     let mut bin_x: Vec<Vec<(f64, usize)>> = Vec::with_capacity(params.len());
@@ -343,6 +355,41 @@ mod tests {
         s.add(1, 0, f64::NAN);
         assert_eq!(s.mean(0, 0), 0.1);
         assert!(s.mean(1, 0).is_nan());
+    }
+
+    #[test]
+    fn streamed_main_effects_equal_the_in_memory_ones_to_rounding() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("points.csv");
+        // 600 points: a parameter of 4 values (bins per value) and one of
+        // 600 (eight bins of equal count); y with a large offset.
+        let mut csv = String::from("point_id,a.x,b.y,profit_mean\n");
+        let (mut a, mut b, mut y) = (Vec::new(), Vec::new(), Vec::new());
+        for id in 0..600u32 {
+            let (x1, x2) = (f64::from(id % 4), f64::from((id * 7) % 600) / 599.0);
+            let v = 1.0e6 + 300.0 * x1 - 50.0 * x2 + f64::from((id * 13) % 17);
+            csv.push_str(&format!("{id},{x1},{x2},{v}\n"));
+            a.push(x1);
+            b.push(x2);
+            y.push(v);
+        }
+        std::fs::write(&path, csv).unwrap();
+        let params = vec!["a.x".to_string(), "b.y".to_string()];
+        let targets = [EffectTarget { col: Some(3) }];
+        let xcols = vec![a, b];
+        let streamed = streamed_panels(&path, &params, &xcols, &targets).unwrap();
+        for (p, panel) in streamed[0].iter().enumerate() {
+            let exact = Panel::of(&params[p], &xcols[p], &y);
+            assert_eq!(panel.points.len(), exact.points.len());
+            assert_eq!(panel.points.len(), [4, 8][p]);
+            for ((x, e), (x0, e0)) in panel.points.iter().zip(&exact.points) {
+                let close = |u: f64, v: f64| (u - v).abs() <= 1e-9 * v.abs().max(1.0);
+                assert!(close(*x, *x0), "{x} {x0}");
+                for (u, v) in [(e.mean, e0.mean), (e.lo, e0.lo), (e.hi, e0.hi)] {
+                    assert!(close(u, v), "{u} {v}");
+                }
+            }
+        }
     }
 
     #[test]
