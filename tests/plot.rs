@@ -541,6 +541,75 @@ fn a_sweep_of_many_parameters_gets_main_effects() {
 }
 
 #[test]
+fn a_grid_finer_than_a_heatmap_shows_is_drawn_in_blocks() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 401 × 3 grid points: blocks of 3 × 1 along the 401 latitudes. One
+    // point makes the most profit; the story names it, not a block.
+    let mut rows = Vec::new();
+    for i in 0..401 {
+        for staff in [5.0, 6.0, 7.0] {
+            let x = f64::from(i) / 400.0;
+            let spike = if i == 203 && staff == 6.0 {
+                9_000.0
+            } else {
+                0.0
+            };
+            let diff = 4_000.0 * (x - 0.5) - 500.0 * (staff - 6.0) + spike;
+            rows.push((vec![x, staff], 100_000.0 + diff, diff));
+        }
+    }
+    let dir = sweep_folder(
+        tmp.path(),
+        "fine",
+        &["policy.latitude", "policy.staff"],
+        &rows,
+        300.0,
+    );
+    let written = plot::render_folder(&dir).expect("the sweep renders");
+    let report = check_rendered(
+        &dir,
+        &written,
+        &[
+            "heatmap-profit-difference",
+            "heatmap-profit",
+            "heatmap-mean-happiness",
+        ],
+    );
+    assert!(
+        report.contains("each cell is the mean of 3 × 1 grid points"),
+        "the caption says how the grid is drawn"
+    );
+    assert!(
+        report.contains("Profit is highest at latitude = 0.507, staff = 6"),
+        "the best point is a grid point: {}",
+        &report[..3000.min(report.len())]
+    );
+    // The cells are paths, one per colour, not 1,203 rectangles.
+    let svg = fs::read_to_string(dir.join("plot-heatmap-profit-difference.svg")).unwrap();
+    assert!(svg.matches("<rect").count() < 200, "cells drawn as paths");
+}
+
+#[test]
+fn a_long_one_parameter_sweep_is_drawn_in_bins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows: Vec<(Vec<f64>, f64, f64)> = (0..2500)
+        .map(|i| {
+            let x = f64::from(i) / 2499.0;
+            let diff = 3_000.0 * (x - 0.3);
+            (vec![x], 100_000.0 + diff, diff)
+        })
+        .collect();
+    let dir = sweep_folder(tmp.path(), "long", &["policy.latitude"], &rows, 200.0);
+    let written = plot::render_folder(&dir).expect("the sweep renders");
+    let report = check_rendered(&dir, &written, &["profit-difference", "kpi-profit"]);
+    assert!(
+        report.contains("Each plotted point is the mean of 3 adjacent swept values"),
+        "the caption says how the curve is drawn"
+    );
+    assert!(report.contains("Profit is highest at latitude = 1"));
+}
+
+#[test]
 fn folders_without_results_or_with_broken_files_are_input_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let e = plot::render_folder(tmp.path()).unwrap_err();

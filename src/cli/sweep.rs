@@ -226,6 +226,8 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
         })
     });
     progress.finish();
+    let ran = todo.len() as u64;
+    drop(todo);
     result.map_err(|e| {
         CliError::failure(format!(
             "{e} (finished points are kept: run the same command again to continue)"
@@ -254,8 +256,8 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
                 shard.index, shard.count, total
             )
         },
-        todo.len(),
-        in_shard - todo.len() as u64
+        ran,
+        in_shard - ran
     );
     if shard == Shard::WHOLE {
         if let Ok(Some(analysis)) = files::analyse_file(&out.join(files::POINTS_FILE), &sweep) {
@@ -265,8 +267,9 @@ pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     }
     report.push_str(&format!("\nOutput: {}\n", out.display()));
     // Shards are plotted once merged; the results are safe on disk either way.
+    // On the sweep's own threads: each draws one figure at a time.
     let plots = (!args.execution.no_plots && shard == Shard::WHOLE)
-        .then(|| super::plot::render_results(&out));
+        .then(|| pool.install(|| super::plot::render_results(&out)));
     if let Some(Ok(report_path)) = &plots {
         report.push_str(&format!("Report: {}\n", report_path.display()));
     }

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::experiment::stats::Stats;
-use crate::experiment::sweep::{Analysis, PointResult, Shard, Sweep};
+use crate::experiment::sweep::{Analyser, Analysis, PointResult, Shard, Sweep};
 
 use super::owner::{self, Existing, FolderKind, FolderLock};
 use super::{OutputError, VERSION};
@@ -622,9 +622,11 @@ impl SweepWriter {
             let guard = self.partial.lock().unwrap_or_else(|e| e.into_inner());
             guard.0.sync_data().map_err(io(&partial_path))?;
         }
-        // Index (id, offset, length) of every row; memory is 24 bytes per
-        // point, never the rows themselves.
-        let mut index: Vec<(u64, u64, u64)> = Vec::new();
+        // Index (id, offset, length) of every row; memory is 16 bytes per
+        // point (ids below MAX_POINTS and row lengths fit 32 bits), never
+        // the rows themselves.
+        let expected = shard.ids(sweep.points()).count();
+        let mut index: Vec<(u32, u64, u32)> = Vec::with_capacity(expected);
         {
             let mut reader = BufReader::new(File::open(&partial_path).map_err(io(&partial_path))?);
             let mut line = String::new();
@@ -639,21 +641,26 @@ impl SweepWriter {
                     .split(',')
                     .next()
                     .and_then(|f| f.parse().ok())
-                    .unwrap_or(u64::MAX);
-                index.push((id, offset, n));
+                    .unwrap_or(u32::MAX);
+                let len = u32::try_from(n)
+                    .map_err(|_| bad(&partial_path, "holds a row longer than 4 GB".into()))?;
+                index.push((id, offset, len));
                 offset += n;
             }
         }
         index.sort_unstable();
-        let expected: Vec<u64> = shard.ids(sweep.points()).collect();
-        let ids: Vec<u64> = index.iter().map(|r| r.0).collect();
-        if ids != expected {
+        // Compared as they come: neither list is materialised beside the
+        // index.
+        if !index
+            .iter()
+            .map(|r| u64::from(r.0))
+            .eq(shard.ids(sweep.points()))
+        {
             return Err(bad(
                 &self.dir,
                 format!(
-                    "{} of {} points have rows; the sweep is incomplete",
-                    ids.len(),
-                    expected.len()
+                    "{} of {expected} points have rows; the sweep is incomplete",
+                    index.len(),
                 ),
             ));
         }
@@ -675,6 +682,7 @@ impl SweepWriter {
             let file = out.into_inner().map_err(|e| io(&temp)(e.into_error()))?;
             file.sync_all().map_err(io(&temp))
         })();
+        drop(index);
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
             return Err(e);
@@ -709,40 +717,55 @@ fn finish_folder(
     Ok(())
 }
 
-/// Reads `points.csv` and analyses it when the design allows.
+/// Reads `points.csv` and analyses it when the design allows, in one
+/// streaming pass: a row is parsed, handed to the [`Analyser`] and dropped.
 pub fn analyse_file(points: &Path, sweep: &Sweep) -> Result<Option<Analysis>, OutputError> {
     if !Analysis::applies(sweep) {
         return Ok(None);
     }
-    let reader = BufReader::new(File::open(points).map_err(io(points))?);
-    let mut rows = Vec::new();
-    for line in reader.lines().skip(1) {
-        let line = line.map_err(io(points))?;
+    let mut reader = BufReader::new(File::open(points).map_err(io(points))?);
+    let mut analyser = Analyser::new(sweep);
+    let mut line = String::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).map_err(io(points))? == 0 {
+            break;
+        }
+        if std::mem::take(&mut first) {
+            continue;
+        }
+        let text = line.strip_suffix('\n').unwrap_or(&line);
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let r = parse_row(
-            &line,
+            text,
             sweep.parameters.len(),
             sweep.kpis.len(),
             !sweep.baseline.is_empty(),
         )
         .ok_or_else(|| bad(points, "holds a malformed row".into()))?;
-        rows.push(r);
+        analyser.push(&r);
     }
-    Ok(Some(Analysis::of(sweep, &rows)))
+    Ok(Some(analyser.finish()))
 }
 
 /// Reads the partial file, truncates a torn last line and returns the
 /// appendable file and the finished ids.
 fn recover(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(File, Vec<u64>), OutputError> {
-    let mut text = String::new();
-    File::open(path)
-        .map_err(io(path))?
-        .read_to_string(&mut text)
-        .map_err(io(path))?;
+    // Read line by line: a million-point partial file is never held whole.
+    let file = File::open(path).map_err(io(path))?;
+    let len = file.metadata().map_err(io(path))?.len();
+    let mut reader = BufReader::new(file);
     let params = sweep.parameters.len();
     let kpis = sweep.kpis.len();
     let with_baseline = !sweep.baseline.is_empty();
     let header = header(sweep);
-    if header.starts_with(&text) {
+    let mut head = Vec::with_capacity(header.len());
+    (&mut reader)
+        .take(header.len() as u64)
+        .read_to_end(&mut head)
+        .map_err(io(path))?;
+    if len <= header.len() as u64 && header.as_bytes().starts_with(&head) {
         // Killed before the header (or its first row) was complete: an
         // empty file, a torn header, or the header alone. Start it over.
         let mut file = File::create(path).map_err(io(path))?;
@@ -750,16 +773,22 @@ fn recover(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(File, Vec<u64>),
         file.sync_data().map_err(io(path))?;
         return Ok((file, Vec::new()));
     }
-    if !text.starts_with(&header) {
+    if head != header.as_bytes() {
         return Err(bad(
             path,
             "cannot resume: the partial file's header does not match the sweep".into(),
         ));
     }
-    let mut keep = header.len();
+    let mut keep = header.len() as u64;
     let mut seen = vec![false; sweep.points() as usize];
     let mut done = Vec::new();
-    for line in text[header.len()..].split_inclusive('\n') {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).map_err(io(path))?;
+        if n == 0 {
+            break;
+        }
         let complete = line.ends_with('\n');
         let parsed = complete
             .then(|| parse_row(line.trim_end_matches('\n'), params, kpis, with_baseline))
@@ -768,17 +797,18 @@ fn recover(path: &Path, sweep: &Sweep, shard: Shard) -> Result<(File, Vec<u64>),
             Some(r) if r.id < sweep.points() && shard.contains(r.id) && !seen[r.id as usize] => {
                 seen[r.id as usize] = true;
                 done.push(r.id);
-                keep += line.len();
+                keep += n as u64;
             }
             // A torn or foreign line can only be the last one written.
             _ => break,
         }
     }
+    drop(reader);
     let file = OpenOptions::new()
         .write(true)
         .open(path)
         .map_err(io(path))?;
-    file.set_len(keep as u64).map_err(io(path))?;
+    file.set_len(keep).map_err(io(path))?;
     let mut file = OpenOptions::new()
         .append(true)
         .open(path)

@@ -13,7 +13,9 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use plotters::coord::Shift;
+use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
+use plotters::style::Color as _;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
@@ -58,7 +60,7 @@ pub enum Item {
 }
 
 /// A finished drawing: its size in pixels and its items in order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Drawing {
     pub width: u32,
     pub height: u32,
@@ -142,6 +144,79 @@ impl Canvas {
             n(h),
             fill(color)
         ));
+    }
+}
+
+/// Filled, non-overlapping cells (a large heatmap's), drawn as one
+/// `<path>` per colour in order of first use instead of one `<rect>` each:
+/// the same pixels at a fraction of the elements, which keeps the SVG and
+/// its rendering small.
+pub struct Cells {
+    /// Opposite corners of each cell, in chart coordinates.
+    corners: Vec<(f64, f64)>,
+    colors: Vec<plotters::style::RGBColor>,
+}
+
+impl Cells {
+    pub fn new() -> Cells {
+        Cells {
+            corners: Vec::new(),
+            colors: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, a: (f64, f64), b: (f64, f64), color: plotters::style::RGBColor) {
+        self.corners.extend([a, b]);
+        self.colors.push(color);
+    }
+}
+
+impl<'a> PointCollection<'a, (f64, f64)> for &'a Cells {
+    type Point = &'a (f64, f64);
+    type IntoIter = &'a [(f64, f64)];
+    fn point_iter(self) -> &'a [(f64, f64)] {
+        &self.corners
+    }
+}
+
+impl Drawable<Canvas> for Cells {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut Canvas,
+        _: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let mut paths: Vec<(plotters::style::RGBColor, String)> = Vec::new();
+        let mut by_color: std::collections::BTreeMap<(u8, u8, u8), usize> = Default::default();
+        for color in &self.colors {
+            let (Some(a), Some(b)) = (points.next(), points.next()) else {
+                break;
+            };
+            // The pixels `draw_rect` fills for the same corners.
+            let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+            let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+            let slot = *by_color
+                .entry((color.0, color.1, color.2))
+                .or_insert_with(|| {
+                    paths.push((*color, String::new()));
+                    paths.len() - 1
+                });
+            let d = &mut paths[slot].1;
+            let _ = write!(
+                d,
+                "M{x0} {y0}h{}v{}h-{}z",
+                x1 - x0 + 1,
+                y1 - y0 + 1,
+                x1 - x0 + 1
+            );
+        }
+        for (color, d) in paths {
+            backend.push(format!(
+                r#"<path d="{d}"{}/>"#,
+                fill(color.to_backend_color())
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -14,6 +14,8 @@ pub fn distinct(values: &[f64]) -> Vec<f64> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     v.sort_by(f64::total_cmp);
     v.dedup();
+    // A copy of a long column with few distinct values keeps none of it.
+    v.shrink_to_fit();
     v
 }
 
@@ -66,6 +68,7 @@ pub fn bin_stats(values: &[f64], rows: &[usize]) -> Option<Estimate> {
 
 /// One parameter's panel: its path, and the bins' mean parameter values
 /// with the KPI's mean and CI in each bin.
+#[derive(Debug, Clone)]
 pub struct Panel {
     pub param: String,
     pub points: Vec<(f64, Estimate)>,

@@ -6,6 +6,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::canvas::Cells;
 use super::chart::{self, Legend, Mark};
 use super::style::{self, font, INK, NOTE, TICK};
 use super::{Figure, PlotError};
@@ -34,6 +35,9 @@ pub struct Heatmap {
     pub contour: bool,
     pub scale_label: String,
     pub primary: bool,
+    /// Draw the cells as one path per colour (for a large grid's blocks;
+    /// the same pixels as one rectangle per cell).
+    pub compact: bool,
 }
 
 /// Cell edges: midway between values, half a step beyond the ends (a
@@ -209,14 +213,21 @@ pub fn heatmap(spec: &Heatmap) -> Result<Figure, PlotError> {
                     font(TICK).pos(Pos::new(HPos::Right, VPos::Center)),
                 ))?;
             }
+            let mut compact = Cells::new();
             for (i, col) in spec.z.iter().enumerate() {
                 for (j, v) in col.iter().enumerate() {
                     let fill = v.map_or(RGBColor(200, 200, 200), |(v, _)| color(v));
-                    ch.plotting_area().draw(&Rectangle::new(
-                        [(xe[i], ye[j]), (xe[i + 1], ye[j + 1])],
-                        fill.filled(),
-                    ))?;
+                    let corners = [(xe[i], ye[j]), (xe[i + 1], ye[j + 1])];
+                    if spec.compact {
+                        compact.push(corners[0], corners[1], fill);
+                    } else {
+                        ch.plotting_area()
+                            .draw(&Rectangle::new(corners, fill.filled()))?;
+                    }
                 }
+            }
+            if spec.compact {
+                ch.plotting_area().draw(&compact)?;
             }
             if spec.contour {
                 let segments = zero_contour(&spec.xs, &spec.ys, &spec.z);

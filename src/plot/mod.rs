@@ -209,33 +209,56 @@ pub fn render_folder_as(dir: &Path, kind: Option<Kind>) -> Result<Vec<PathBuf>, 
         Kind::Sweep => sweep::build(dir)?,
         Kind::Validation => validation::build(dir)?,
     };
-    let rendered: Vec<Result<(String, Vec<u8>), PlotError>> = figures
-        .par_iter()
-        .map(|f| {
+    // Each figure is rendered, written and dropped in its own task, so
+    // memory holds a figure's SVG and PNG only while it is written; the
+    // report takes each SVG back from its file.
+    let mut figures = figures;
+    let drawings: Vec<canvas::Drawing> = figures
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.drawing))
+        .collect();
+    let rendered: Vec<Result<(), PlotError>> = drawings
+        .into_par_iter()
+        .zip(figures.par_iter())
+        .map(|(drawing, f)| {
             let failed = |e: svg::RenderError| PlotError::Draw {
                 plot: f.name.clone(),
                 message: e.to_string(),
             };
-            let svg = svg::render(&f.drawing, faces, &f.name, &f.title);
-            let png = svg::png(&svg, f.drawing.width, f.drawing.height).map_err(failed)?;
-            Ok((svg, png))
+            let svg = svg::render(&drawing, faces, &f.name, &f.title);
+            let png = svg::png(&svg, drawing.width, drawing.height).map_err(failed)?;
+            drop(drawing);
+            write_atomic(&dir.join(format!("{}.png", f.name)), &png)?;
+            write_atomic(&dir.join(format!("{}.svg", f.name)), svg.as_bytes())
         })
         .collect();
     let mut written = Vec::new();
-    let mut svgs = Vec::with_capacity(figures.len());
     for (figure, result) in figures.iter().zip(rendered) {
-        let (svg, png) = result?;
-        let png_path = dir.join(format!("{}.png", figure.name));
-        write_atomic(&png_path, &png)?;
-        written.push(png_path);
-        let svg_path = dir.join(format!("{}.svg", figure.name));
-        write_atomic(&svg_path, svg.as_bytes())?;
-        written.push(svg_path);
-        svgs.push(svg);
+        result?;
+        written.push(dir.join(format!("{}.png", figure.name)));
+        written.push(dir.join(format!("{}.svg", figure.name)));
     }
-    let html = report::html(&story, &figures, &svgs);
+    // The page with a marker where each SVG goes, then written with the
+    // SVG files copied in at the markers.
+    let marker = |i: usize| format!("\u{1}effectchain-svg-{i}\u{1}");
+    let markers: Vec<String> = (0..figures.len()).map(marker).collect();
+    let html = report::html(&story, &figures, &markers);
     let report_path = dir.join(REPORT_FILE);
-    write_atomic(&report_path, html.as_bytes())?;
+    write_atomic_with(&report_path, |out| {
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("\u{1}effectchain-svg-") {
+            out.write_all(&rest.as_bytes()[..start])?;
+            let after = &rest[start + 1..];
+            let end = after.find('\u{1}').map_or(after.len(), |e| e + 1);
+            let i: usize = after["effectchain-svg-".len()..end - 1]
+                .parse()
+                .map_err(|_| std::io::Error::other("a damaged report marker"))?;
+            let svg = dir.join(format!("{}.svg", figures[i].name));
+            std::io::copy(&mut fs::File::open(svg)?, out)?;
+            rest = &after[end..];
+        }
+        out.write_all(rest.as_bytes())
+    })?;
     written.push(report_path);
     Ok(written)
 }
@@ -244,6 +267,14 @@ pub fn render_folder_as(dir: &Path, kind: Option<Kind>) -> Result<Vec<PathBuf>, 
 /// reader never sees a half-written plot. (Not synced: plots can always be
 /// drawn again from the results, which are.)
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` writes (buffered).
+fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
+) -> Result<(), PlotError> {
     let fail = |source| PlotError::Write {
         path: path.to_path_buf(),
         source,
@@ -254,8 +285,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
         .unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
+        let mut out = std::io::BufWriter::new(fs::File::create(&temp)?);
+        write(&mut out)?;
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         fs::rename(&temp, path)
     })();
     if result.is_err() {

@@ -638,6 +638,7 @@ fn heat(spec: &DataSpec, table: &Table, experiment: &str) -> Result<Option<Figur
         mark_unclear: false,
         contour: false,
         scale_label: scale,
+        compact: false,
         primary: false,
     };
     heatmap::heatmap(&map).map(Some)

@@ -61,49 +61,164 @@ impl Analysis {
 
     /// Analyses rows given in point-id order.
     pub fn of(sweep: &Sweep, rows: &[PointResult]) -> Analysis {
+        let mut analyser = Analyser::new(sweep);
+        for r in rows {
+            analyser.push(r);
+        }
+        analyser.finish()
+    }
+}
+
+/// A point's profit (or profit difference): mean and 95% CI.
+#[derive(Debug, Clone, Copy)]
+struct Profit {
+    mean: f64,
+    ci_low: f64,
+    ci_high: f64,
+}
+
+impl Profit {
+    fn of(s: &Stats) -> Profit {
+        Profit {
+            mean: s.mean,
+            ci_low: s.ci_low,
+            ci_high: s.ci_high,
+        }
+    }
+
+    /// A point identical to its baseline (the baseline itself lies on the
+    /// sweep) differs by exactly zero in every replication; it is not a
+    /// break-even, so crossings are found between its neighbours.
+    fn informative(&self) -> bool {
+        !(self.mean == 0.0 && self.ci_low == self.ci_high)
+    }
+}
+
+/// The best point so far: the first of the highest mean.
+#[derive(Debug, Default)]
+struct Best(Option<(Vec<f64>, Profit)>);
+
+impl Best {
+    fn offer(&mut self, values: &[f64], p: Profit) {
+        match &self.0 {
+            Some((_, b)) if b.mean >= p.mean => {}
+            _ => self.0 = Some((values.to_vec(), p)),
+        }
+    }
+
+    fn point(self) -> Option<BestPoint> {
+        self.0.map(|(values, s)| BestPoint {
+            values,
+            mean: s.mean,
+            ci_low: s.ci_low,
+            ci_high: s.ci_high,
+        })
+    }
+}
+
+/// [`Analysis`] in one pass over a sweep's rows in point-id order, keeping
+/// only what the answers need: the best points so far and, against a
+/// baseline, each row's parameter values and profit difference as plain
+/// numbers (32 bytes a row for one parameter, 16 for two), never the rows.
+#[derive(Debug)]
+pub struct Analyser<'a> {
+    sweep: &'a Sweep,
+    profit: usize,
+    best: Best,
+    best_difference: Best,
+    has_baseline: Option<bool>,
+    /// One parameter: (x, difference mean, CI low, CI high) of every
+    /// informative row.
+    line: Vec<[f64; 4]>,
+    /// Two parameters: the distinct first-parameter values (`-0` as `0`),
+    /// sorted, and for each (its group) the (second value, difference
+    /// mean) of its informative rows.
+    firsts: Vec<f64>,
+    groups: Vec<Vec<(f64, f64)>>,
+}
+
+/// `v` with `-0` as `0`, so that `total_cmp` equality is `==` equality.
+fn key(v: f64) -> f64 {
+    v + 0.0
+}
+
+impl<'a> Analyser<'a> {
+    /// An analyser for `sweep`, which [`Analysis::applies`] to.
+    pub fn new(sweep: &'a Sweep) -> Analyser<'a> {
         let profit = sweep
             .kpis
             .iter()
             .position(|k| k == "profit")
             .expect("checked by applies");
-        let best_by = |stat: &dyn Fn(&PointResult) -> Option<Stats>| {
-            rows.iter()
-                .filter_map(|r| stat(r).map(|s| (r, s)))
-                .fold(None::<(&PointResult, Stats)>, |best, (r, s)| match best {
-                    Some((_, b)) if b.mean >= s.mean => best,
-                    _ => Some((r, s)),
-                })
-                .map(|(r, s)| BestPoint {
-                    values: r.values.clone(),
-                    mean: s.mean,
-                    ci_low: s.ci_low,
-                    ci_high: s.ci_high,
-                })
+        let mut firsts: Vec<f64> = Vec::new();
+        if sweep.parameters.len() == 2 {
+            firsts = sweep.parameters[0]
+                .values
+                .iter()
+                .copied()
+                .filter(|v| !v.is_nan())
+                .map(key)
+                .collect();
+            firsts.sort_by(f64::total_cmp);
+            firsts.dedup_by(|a, b| a.total_cmp(b).is_eq());
+        }
+        Analyser {
+            sweep,
+            profit,
+            best: Best::default(),
+            best_difference: Best::default(),
+            has_baseline: None,
+            line: Vec::new(),
+            groups: vec![Vec::new(); firsts.len()],
+            firsts,
+        }
+    }
+
+    fn group(&self, first: f64) -> Option<usize> {
+        if first.is_nan() {
+            return None;
+        }
+        let k = key(first);
+        self.firsts.binary_search_by(|f| f.total_cmp(&k)).ok()
+    }
+
+    /// Takes the next row (in point-id order).
+    pub fn push(&mut self, r: &PointResult) {
+        let profit = self.profit;
+        self.best.offer(&r.values, Profit::of(&r.kpis[profit]));
+        let diff = r.differences.as_ref().map(|d| Profit::of(&d[profit]));
+        if let Some(d) = diff {
+            self.best_difference.offer(&r.values, d);
+        }
+        let has_baseline = *self.has_baseline.get_or_insert(diff.is_some());
+        let Some(d) = diff.filter(|d| has_baseline && d.informative()) else {
+            return;
         };
-        let best = best_by(&|r| Some(r.kpis[profit]));
-        let best_difference = best_by(&|r| r.differences.as_ref().map(|d| d[profit]));
-        let has_baseline = rows.first().is_some_and(|r| r.differences.is_some());
-        // A point identical to its baseline (the baseline itself lies on
-        // the sweep) differs by exactly zero in every replication; it is
-        // not a break-even, so crossings are found between its neighbours.
-        let informative = |r: &&PointResult| {
-            r.differences.as_ref().is_some_and(|d| {
-                let p = &d[profit];
-                !(p.mean == 0.0 && p.ci_low == p.ci_high)
-            })
-        };
+        match self.sweep.parameters.len() {
+            1 => self.line.push([r.values[0], d.mean, d.ci_low, d.ci_high]),
+            2 => {
+                if let Some(g) = self.group(r.values[0]) {
+                    self.groups[g].push((r.values[1], d.mean));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The answers from the rows taken.
+    pub fn finish(mut self) -> Analysis {
+        let sweep = self.sweep;
+        let has_baseline = self.has_baseline == Some(true);
         let mut break_even = None;
         let mut break_even_curve = Vec::new();
         if has_baseline && sweep.parameters.len() == 1 {
-            let mut sorted: Vec<&PointResult> = rows.iter().filter(informative).collect();
-            sorted.sort_by(|a, b| a.values[0].total_cmp(&b.values[0]));
-            let x: Vec<f64> = sorted.iter().map(|r| r.values[0]).collect();
-            let d = |f: fn(&Stats) -> f64| -> Vec<f64> {
-                sorted
-                    .iter()
-                    .map(|r| f(&r.differences.as_ref().expect("baseline")[profit]))
-                    .collect()
-            };
+            let by_x = |a: &[f64; 4], b: &[f64; 4]| a[0].total_cmp(&b[0]);
+            if !self.line.is_sorted_by(|a, b| by_x(a, b).is_le()) {
+                self.line.sort_by(by_x);
+            }
+            let sorted = &self.line;
+            let x: Vec<f64> = sorted.iter().map(|r| r[0]).collect();
+            let d = |k: usize| -> Vec<f64> { sorted.iter().map(|r| r[k]).collect() };
             // When the baseline sets the swept parameter to x_b, the mean
             // difference is zero there by construction, so a sign change
             // between x_b's neighbours is the baseline itself, not a
@@ -128,23 +243,19 @@ impl Analysis {
                     .collect()
             };
             break_even = Some(BreakEven {
-                crossings: real(zero_crossings(&x, &d(|s| s.mean))),
-                ci_low_crossings: real(zero_crossings(&x, &d(|s| s.ci_low))),
-                ci_high_crossings: real(zero_crossings(&x, &d(|s| s.ci_high))),
+                crossings: real(zero_crossings(&x, &d(1))),
+                ci_low_crossings: real(zero_crossings(&x, &d(2))),
+                ci_high_crossings: real(zero_crossings(&x, &d(3))),
             });
         } else if has_baseline && sweep.parameters.len() == 2 {
+            for g in &mut self.groups {
+                // Stable: equal second values stay in point-id order.
+                g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            }
             for &first in &sweep.parameters[0].values {
-                let mut line: Vec<&PointResult> = rows
-                    .iter()
-                    .filter(|r| r.values[0] == first)
-                    .filter(informative)
-                    .collect();
-                line.sort_by(|a, b| a.values[1].total_cmp(&b.values[1]));
-                let x: Vec<f64> = line.iter().map(|r| r.values[1]).collect();
-                let y: Vec<f64> = line
-                    .iter()
-                    .map(|r| r.differences.as_ref().expect("baseline")[profit].mean)
-                    .collect();
+                let line = self.group(first).map_or(&[][..], |g| &self.groups[g][..]);
+                let x: Vec<f64> = line.iter().map(|r| r.0).collect();
+                let y: Vec<f64> = line.iter().map(|r| r.1).collect();
                 break_even_curve.push(CurvePoint {
                     first,
                     second: zero_crossings(&x, &y),
@@ -153,8 +264,8 @@ impl Analysis {
         }
         Analysis {
             parameters: sweep.parameters.iter().map(|p| p.path.clone()).collect(),
-            best,
-            best_difference,
+            best: self.best.point(),
+            best_difference: self.best_difference.point(),
             break_even,
             break_even_curve,
         }

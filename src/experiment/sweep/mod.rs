@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, ConfigError};
 
-pub use analysis::{zero_crossings, Analysis, BestPoint, BreakEven, CurvePoint};
+pub use analysis::{zero_crossings, Analyser, Analysis, BestPoint, BreakEven, CurvePoint};
 pub use run::{PointResult, PointsError};
 pub use shard::{Shard, SLURM_TASK_ID};
 

@@ -6,10 +6,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{crossings, grid, pick, sorted_rows, SweepData};
+use super::{crossings, line_band, Shape, SweepData};
 use crate::plot::chart;
 use crate::plot::data::{self, Estimate};
-use crate::plot::effects::{bin_stats, bins};
 use crate::plot::report::{self, HtmlTable, Story};
 use crate::plot::run::{folder_name, notes, rerun};
 use crate::plot::style;
@@ -28,19 +27,7 @@ fn best(s: &SweepData, diff: bool) -> Option<(Vec<f64>, Estimate)> {
             return Some((values, e));
         }
     }
-    let band = s.band("profit", diff);
-    let row = (0..band.mean.len())
-        .filter(|&r| band.mean[r].is_finite())
-        .max_by(|&a, &b| band.mean[a].total_cmp(&band.mean[b]))?;
-    let values = s.params.iter().map(|p| s.column(p)[row]).collect();
-    Some((
-        values,
-        Estimate {
-            mean: band.mean[row],
-            lo: band.lo[row],
-            hi: band.hi[row],
-        },
-    ))
+    s.best[usize::from(diff)].clone()
 }
 
 fn point_text(s: &SweepData, values: &[f64]) -> String {
@@ -56,7 +43,7 @@ fn point_text(s: &SweepData, values: &[f64]) -> String {
 pub fn story(dir: &Path, s: &SweepData) -> Story {
     let params: Vec<String> = s.params.iter().map(|p| style::parameter_short(p)).collect();
     let list = params.join(", ");
-    let points = s.table.rows.len();
+    let points = s.points;
     let mut story = Story {
         kind: "Parameter sweep".into(),
         heading: format!("{}: profit and KPIs across {list}", s.name),
@@ -78,7 +65,7 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
     };
     let has_profit = s.has("profit");
     let mut verdict = best_and_break_even(s, &params, &baseline);
-    if s.params.len() > 2 || (s.params.len() == 2 && grid(s).is_none()) {
+    if s.params.len() > 2 || (s.params.len() == 2 && !s.is_grid()) {
         if let Some(strongest) = strongest_effect(s) {
             story.facts.push(strongest);
         }
@@ -97,34 +84,29 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
     ));
 
     let mut header: Vec<String> = params.clone();
-    let mut order: Vec<usize> = (0..points).collect();
     if has_profit {
         header.extend(["profit".to_string(), "95% CI".to_string()]);
-        let p = s.band("profit", false).mean;
-        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
     }
     if s.has_diff && has_profit {
         header.extend(["vs baseline".to_string(), "95% CI".to_string()]);
     }
-    let profit = s.band("profit", false);
-    let diff = s.band("profit", true);
-    let row = |r: usize| {
-        let mut cells: Vec<String> = s
-            .params
-            .iter()
-            .map(|p| style::short(s.column(p)[r]))
-            .collect();
+    let row = |r: &super::Listed| {
+        let mut cells: Vec<String> = r.values.iter().map(|v| style::short(*v)).collect();
         if has_profit {
-            cells.push(style::eur(profit.mean[r]));
-            cells.push(style::range((profit.lo[r], profit.hi[r]), style::eur));
+            let [mean, lo, hi] = r.profit;
+            cells.push(style::eur(mean));
+            cells.push(style::range((lo, hi), style::eur));
             if s.has_diff {
-                cells.push(style::signed_eur(diff.mean[r]));
-                cells.push(style::range((diff.lo[r], diff.hi[r]), style::eur));
+                let [mean, lo, hi] = r.diff;
+                cells.push(style::signed_eur(mean));
+                cells.push(style::range((lo, hi), style::eur));
             }
         }
         cells
     };
-    let top = order.len().min(10);
+    // `listed` holds every row (at most MAX_LISTED_POINTS) or the top ten,
+    // in this order.
+    let top = points.min(super::points::TOP_POINTS);
     story.tables.push(HtmlTable {
         title: if has_profit {
             format!("The {top} most profitable points")
@@ -133,15 +115,15 @@ pub fn story(dir: &Path, s: &SweepData) -> Story {
         },
         intro: "Profit over the KPI window at each point, with its 95% CI.".into(),
         header: header.clone(),
-        rows: order[..top].iter().map(|&r| row(r)).collect(),
+        rows: s.listed[..top].iter().map(row).collect(),
         collapsed: false,
     });
-    if points > top && points <= 2000 {
+    if points > top && points <= super::points::MAX_LISTED_POINTS {
         story.tables.push(HtmlTable {
             title: format!("All {points} points"),
             intro: String::new(),
             header,
-            rows: order.iter().map(|&r| row(r)).collect(),
+            rows: s.listed.iter().map(row).collect(),
             collapsed: true,
         });
     }
@@ -223,9 +205,8 @@ fn best_and_break_even(s: &SweepData, params: &[String], baseline: &str) -> Stri
     if s.params.len() == 1 && s.has_diff && has_profit {
         let (cross, ci) = crossings(s);
         let short = &params[0];
-        let rows = sorted_rows(s);
-        let x: Vec<f64> = rows.iter().map(|&r| s.column(&s.params[0])[r]).collect();
-        let d = pick(&s.band("profit", true), &rows).mean;
+        let (x, d) = line_band(s);
+        let d = d.mean;
         let sign_after = |c: f64| {
             x.iter()
                 .zip(&d)
@@ -328,23 +309,23 @@ fn no_crossing(short: &str, x: &[f64], d: &[f64], baseline: Option<f64>) -> Stri
     }
 }
 
-/// The parameter whose binned profit means span the widest range.
+/// The parameter whose binned profit means span the widest range (the
+/// main-effect panels of profit, or of its difference with a baseline).
 fn strongest_effect(s: &SweepData) -> Option<String> {
     if !s.has("profit") {
         return None;
     }
-    let diff = s.has_diff;
-    let y = s.band("profit", diff).mean;
+    let Shape::Effects(targets) = &s.shape else {
+        return None;
+    };
+    let (_, _, panels) = targets
+        .iter()
+        .find(|(k, diff, _)| k == "profit" && *diff == s.has_diff)?;
     let mut best: Option<(String, f64)> = None;
-    for p in &s.params {
-        let x = s.column(p);
-        let means: Vec<f64> = bins(&x)
-            .iter()
-            .filter_map(|g| bin_stats(&y, g).map(|e| e.mean))
-            .collect();
-        let (lo, hi) = chart::finite_range(means.iter().copied());
+    for panel in panels {
+        let (lo, hi) = chart::finite_range(panel.points.iter().map(|(_, e)| e.mean));
         if best.as_ref().is_none_or(|b| hi - lo > b.1) {
-            best = Some((p.clone(), hi - lo));
+            best = Some((panel.param.clone(), hi - lo));
         }
     }
     best.map(|(p, range)| {
