@@ -357,8 +357,9 @@ fn a_switch_analysis_gets_a_cumulative_plot_a_year_table_and_its_verdict() {
     let report = check_rendered(&dir, &written, &["cumulative-difference", "waterfall"]);
     assert!(
         report.contains(
-            "Once both have settled (year 2 after the switch), empowered adds €4,000 a year of \
-             profit over expert-store (95% CI €3,000 to €5,000); it pays back from day 500 after \
+            "In year 2 after the switch, before both have settled (a difference takes about three \
+             years to build up; simulation.years_after_switch = 5 reads years 4-5), empowered \
+             adds €4,000 a year of profit over expert-store (95% CI €3,000 to €5,000); it pays back from day 500 after \
              the switch (95% CI day 450 to not within the horizon); NPV over the 2 years after \
              the switch at 10% a year +€2,100 (95% CI €900 to €3,300). The largest term of the \
              profit decomposition is returning visits."

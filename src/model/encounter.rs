@@ -29,10 +29,19 @@ pub(super) struct EncounterConstants {
 }
 
 impl EncounterConstants {
-    pub(super) fn of(store: &Store, day: u32) -> EncounterConstants {
+    /// The constants of a day with `visits` visits and `floor_hours` hours
+    /// on duty: the time per order is the standard under the day's own
+    /// work pressure (M8), `T* p^alpha` with `p` the day's visits at the
+    /// standard over its productive floor hours.
+    pub(super) fn of(store: &Store, visits: f64, floor_hours: f64) -> EncounterConstants {
         let c = &store.config;
         let kept = 1.0 - c.policy.productivity_target;
-        let actual = store.weekday_time[day as usize % 7];
+        let standard = store.standard.standard;
+        let actual = store.standard.time_under(
+            visits * standard,
+            floor_hours * c.store.productive_share / super::erosion::need_mix(c),
+            standard,
+        );
         let base_hours = actual * kept;
         let queued_hours = actual.min(store.standard.standard) * kept;
         let time_quality = |hours: f64| {
@@ -288,7 +297,35 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::busy_link;
+    use super::{busy_link, EncounterConstants};
+    use crate::config::Config;
+    use crate::model::{Store, StoreProfile};
+
+    /// A day is served at its own pressure: with the floor hours its visits
+    /// need at the standard, at the standard; with twice those hours, at
+    /// `T* 0.5^alpha`; whatever the week before was like.
+    #[test]
+    fn the_time_per_customer_follows_the_days_own_pressure() {
+        let config = Config::default();
+        let store = Store::new(&config, StoreProfile::typical(&config), 1, 0, 0);
+        let t_star = store.standard.standard;
+        let mix = super::super::erosion::need_mix(&config);
+        let needed = |visits: f64| visits * t_star * mix / config.store.productive_share;
+        let balanced = EncounterConstants::of(&store, 70.0, needed(70.0));
+        assert!((balanced.base_hours - t_star).abs() < 1e-12);
+        let slack = EncounterConstants::of(&store, 70.0, 2.0 * needed(70.0));
+        let expected = t_star * 0.5f64.powf(config.erosion.alpha);
+        assert!(
+            (slack.base_hours - expected).abs() < 1e-12,
+            "{}",
+            slack.base_hours
+        );
+        // With a customer waiting the slack is not taken (M2).
+        assert!((slack.queued_hours - t_star).abs() < 1e-12);
+        // Under pressure every encounter is shorter, queue or not.
+        let rushed = EncounterConstants::of(&store, 70.0, 0.5 * needed(70.0));
+        assert!(rushed.base_hours < t_star && rushed.queued_hours == rushed.base_hours);
+    }
 
     #[test]
     fn the_quality_slope_on_staff_satisfaction_is_lower_with_a_line_waiting() {

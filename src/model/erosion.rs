@@ -25,7 +25,9 @@ use crate::config::ErosionStep;
 pub struct ServiceStandard {
     /// T*: hours per order the store considers normal.
     pub standard: f64,
-    /// T: hours per order actually given in the last week.
+    /// T: hours per order under the last week's pressure, which the
+    /// standard follows (the time given on a day follows that day's own
+    /// pressure: `time_under`, M8).
     pub actual: f64,
     /// p: last week's work pressure.
     pub pressure: f64,
@@ -131,6 +133,14 @@ impl ErosionParams {
     }
 }
 
+/// The mean time of the market's mix of needs relative to a routine one,
+/// at the standard: capacity in hours divided by it is capacity in
+/// standard orders.
+pub(super) fn need_mix(config: &crate::config::Config) -> f64 {
+    let nr = config.market.nonroutine_share;
+    1.0 - nr + nr * config.service.nonroutine_time_factor
+}
+
 impl super::Store {
     /// Oliva & Sterman, weekly. Orders are the week's visits; capacity is
     /// the floor hours on duty times the productive share, in standard
@@ -139,23 +149,13 @@ impl super::Store {
     /// the customer-centric approach) are not part of the standard: their
     /// time shows up as queues, balking, overtime and utilisation instead.
     pub(super) fn end_of_week(&mut self) {
-        let c = &self.config;
-        let nr = c.market.nonroutine_share;
-        let need_mix = 1.0 - nr + nr * c.service.nonroutine_time_factor;
+        let need_mix = need_mix(&self.config);
         self.last_week = super::WeekLoad {
             orders: self.week_orders,
             capacity: self.week_capacity / need_mix,
         };
-        let standard = self.standard.standard;
         self.standard
             .weekly_update(self.last_week.orders, self.last_week.capacity);
-        for (time, load) in self.weekday_time.iter_mut().zip(&self.weekday_load) {
-            *time = self.standard.time_under(
-                load.orders * standard,
-                load.capacity / need_mix,
-                standard,
-            );
-        }
         self.week_orders = 0.0;
         self.week_capacity = 0.0;
         self.review_staffing();
@@ -204,46 +204,6 @@ mod tests {
             s.weekly_update(100.0, 108.0);
         }
         assert!(s.standard < 1.0, "{}", s.standard);
-    }
-
-    /// Each weekday is served at its own pressure: a weekday with twice
-    /// the capacity for the same visits gets `T* 0.5^alpha` the next week,
-    /// the others keep the week's time; the standard itself follows the
-    /// week's totals.
-    #[test]
-    fn each_weekday_is_served_at_the_pressure_of_that_weekday() {
-        use crate::config::Config;
-        use crate::model::{Store, StoreProfile, WeekLoad};
-        let config = Config::default();
-        let mut store = Store::new(&config, StoreProfile::typical(&config), 1, 0, 0);
-        let nr = config.market.nonroutine_share;
-        let need_mix = 1.0 - nr + nr * config.service.nonroutine_time_factor;
-        let t_star = store.standard.standard;
-        // Seventy visits a day, and the floor hours they need at the standard.
-        let balanced = WeekLoad {
-            orders: 70.0,
-            capacity: 70.0 * t_star * need_mix,
-        };
-        let mut loads = [balanced; 7];
-        loads[4].capacity *= 2.0;
-        store.weekday_load = loads;
-        store.week_orders = loads.iter().map(|l| l.orders).sum();
-        store.week_capacity = loads.iter().map(|l| l.capacity).sum();
-        store.end_of_week();
-        let alpha = config.erosion.alpha;
-        for (d, t) in store.weekday_time.iter().enumerate() {
-            let expected = if d == 4 {
-                t_star * 0.5f64.powf(alpha)
-            } else {
-                t_star
-            };
-            assert!(
-                (t - expected).abs() < 1e-12,
-                "weekday {d}: {t} vs {expected}"
-            );
-        }
-        // The week as a whole had slack (p = 7/8), so T* did not fall.
-        assert!(store.standard.pressure < 1.0 && store.standard.standard >= t_star);
     }
 
     #[test]

@@ -181,7 +181,6 @@ impl Floor {
 
 impl Store {
     pub(super) fn serve_queue(&mut self, day: u32, out: &mut StoreDay) {
-        let k = EncounterConstants::of(self, day);
         // Departures happen at the end of a day, so every arrival's Heskett
         // check can run up front; doing them in one pass also loads the
         // day's customer records with many misses in flight at once.
@@ -191,6 +190,9 @@ impl Store {
         self.servers.clear();
         self.servers
             .extend((0..self.staff.positions()).filter(|&i| self.staff.on_duty(i)));
+        let shifts = &self.staff.shift;
+        let floor_hours: f64 = self.servers.iter().map(|&i| shifts[i].hours()).sum();
+        let k = EncounterConstants::of(self, self.todays.len() as f64, floor_hours);
         let shifts = &self.staff.shift;
         self.floor.open(
             self.servers

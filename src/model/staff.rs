@@ -28,7 +28,7 @@ pub struct Staff {
     pub generation: Vec<u32>,
     /// Days until the vacancy is filled; 0 when the slot is filled.
     pub vacancy_days: Vec<f64>,
-    /// Absent today (burnout sick day).
+    /// Absent today (a sick day: ordinary illness or burnout, M7).
     pub absent: Vec<bool>,
     /// Today's planned shift (from the week's roster).
     pub shift: Vec<Shift>,

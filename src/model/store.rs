@@ -159,11 +159,6 @@ pub struct Store {
     pub(super) negative_tellings: f64,
     pub(super) week_orders: f64,
     pub(super) week_capacity: f64,
-    /// This week's orders and capacity (hours) by weekday, so far.
-    pub(super) weekday_load: [WeekLoad; 7],
-    /// Time per order T given on each weekday this week: the standard
-    /// under that weekday's pressure last week (M8).
-    pub(super) weekday_time: [f64; 7],
     pub(super) last_week: WeekLoad,
     pub(super) utilisation: f64,
     pub(super) recent_visits: [f64; RECENT_DAYS],
@@ -219,8 +214,6 @@ impl Store {
             negative_tellings: 0.0,
             week_orders: 0.0,
             week_capacity: 0.0,
-            weekday_load: [WeekLoad::default(); 7],
-            weekday_time: [c.erosion.standard_hours; 7],
             last_week: WeekLoad::default(),
             utilisation: c.workforce.initial_utilisation,
             recent_visits: [0.0; RECENT_DAYS],
@@ -411,10 +404,6 @@ impl Store {
         self.workforce_day(out);
         let visits = out.visits;
         self.week_orders += visits;
-        self.weekday_load[day as usize % 7] = WeekLoad {
-            orders: visits,
-            capacity: out.floor_hours * self.config.store.productive_share,
-        };
         self.recent_visits[day as usize % RECENT_DAYS] = visits;
         self.review.visits += visits;
         self.review.served += out.served;

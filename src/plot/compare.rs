@@ -517,11 +517,11 @@ fn story(dir: &Path, c: &Comparison, manifest: Option<&Value>) -> Story {
 fn facts(c: &Comparison, window: &str) -> Vec<String> {
     let mut facts = Vec::new();
     if let Some((first, last, l)) = c.long_run {
-        let settled = if first > 1 {
+        let settled = if first as usize >= crate::output::comparison::SETTLED_FROM_YEAR {
             "once both arms have settled; the first half of the horizon is the transient of the \
              switch"
         } else {
-            "the year of the switch itself, before both arms have settled"
+            "the second half of a horizon too short for both arms to settle"
         };
         facts.push(format!(
             "Long run ({}, {settled}): the profit difference B − A is {} a year (95% CI {} to {}).",

@@ -92,7 +92,7 @@ pub fn kpi_name(name: &str) -> String {
 pub fn mechanism_name(name: &str) -> String {
     match name {
         "margin_per_served_visit" => "Margin per served visit".into(),
-        "staffing_and_overtime" => "Staffing & overtime".into(),
+        "staffing_and_overtime" => "Wages & overtime (not training)".into(),
         "giveaways_and_discounts" => "Giveaways & discounts".into(),
         "hiring_and_training" => "Hiring & training".into(),
         other => sentence_case(other),

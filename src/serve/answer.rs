@@ -88,10 +88,13 @@ pub struct Answer {
     pub horizon_days: usize,
     /// `the 5-year horizon`.
     pub horizon: String,
-    /// The long-run profit difference per year once both have settled
-    /// (None for a horizon under a year), with the years it covers.
+    /// The long-run profit difference per year, over the second half of
+    /// the horizon (None for a horizon under a year), with the years it
+    /// covers and whether they start late enough to call it settled
+    /// (`comparison::SETTLED_FROM_YEAR`).
     pub long_run: Option<Shown>,
     pub long_run_years: Option<String>,
+    pub long_run_settled: bool,
     /// The paired profit difference over the horizon (the KPI `profit`),
     /// and per year over it.
     pub profit_difference: Shown,
@@ -334,6 +337,9 @@ pub fn of(
         horizon: horizon_text(w.days),
         long_run: w.long_run.map(|l| Shown::of(&l.per_year, &money, true)),
         long_run_years: w.long_run.map(|l| years_text(l.first_year, l.last_year)),
+        long_run_settled: w
+            .long_run
+            .is_some_and(|l| l.first_year >= comparison::SETTLED_FROM_YEAR),
         profit_difference: Shown::of(&profit, &money, true),
         profit_difference_per_year: Shown::of(&Shown::scaled(&profit, 1.0 / years), &money, true),
         payback_day: w.payback.day,

@@ -291,6 +291,8 @@ function showAnswer(p) {
     a.today.map(([name, value]) => `${name.toLowerCase()} ${value}`).join("; ") + ".";
   $("verdict").textContent = a.verdict;
   const headline = a.long_run || a.profit_difference_per_year;
+  $("long-run-title").textContent = "Profit difference per year, " +
+    (!a.long_run ? "over the horizon" : a.long_run_settled ? "once settled" : "before both have settled");
   const lr = $("long-run");
   lr.textContent = headline.text + " a year";
   lr.dataset.mean = headline.mean;
@@ -442,7 +444,7 @@ const TERM_WORDS = {
   failure_visits_kept: "Sales kept after failures",
   first_visits: "New customers",
   lost_visits: "Visitors who left unserved",
-  staffing_and_overtime: "Wages and overtime",
+  staffing_and_overtime: "Wages and overtime (not training)",
   giveaways_and_discounts: "Giveaways and discounts",
   hiring_and_training: "Hiring and training",
   other: "Other",
