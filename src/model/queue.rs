@@ -193,7 +193,6 @@ impl Store {
         let shifts = &self.staff.shift;
         let floor_hours: f64 = self.servers.iter().map(|&i| shifts[i].hours()).sum();
         let k = EncounterConstants::of(self, self.todays.len() as f64, floor_hours);
-        let shifts = &self.staff.shift;
         self.floor.open(
             self.servers
                 .iter()
