@@ -50,12 +50,23 @@ fn sears_chain() {
         ],
     );
     let growth = criterion(&outcome, "revenue growth per +5 employee-attitude units");
+    assert_ci(
+        growth,
+        |lo, _| lo > 0.0,
+        "revenue growth does not follow attitude",
+    );
+}
+
+/// Asserts `holds(ci_low, ci_high)` of a criterion's figure, saying `what`
+/// went wrong with the figure and its interval.
+fn assert_ci(c: &effectchain::validate::Criterion, holds: fn(f64, f64) -> bool, what: &str) {
+    let o = &c.obtained;
     assert!(
-        growth.obtained.ci_low > 0.0,
-        "revenue growth does not follow attitude: {} (95% CI {} to {})",
-        growth.obtained.value,
-        growth.obtained.ci_low,
-        growth.obtained.ci_high
+        holds(o.ci_low, o.ci_high),
+        "{what}: {} (95% CI {} to {})",
+        o.value,
+        o.ci_low,
+        o.ci_high
     );
 }
 
@@ -152,12 +163,10 @@ fn harter_business_unit_correlations() {
         &outcome,
         "correlation across stores of staff satisfaction with customer satisfaction",
     );
-    assert!(
-        customers.obtained.ci_low > 0.0,
-        "staff and customer satisfaction are not positively linked across stores: {} (95% CI {} to {})",
-        customers.obtained.value,
-        customers.obtained.ci_low,
-        customers.obtained.ci_high
+    assert_ci(
+        customers,
+        |lo, _| lo > 0.0,
+        "staff and customer satisfaction are not positively linked across stores",
     );
 }
 
@@ -172,13 +181,7 @@ fn busyness_weakens_the_staff_customer_link() {
         &["slope at the busiest level", "steps of demand"],
     );
     let ratio = criterion(&outcome, "slope at the busiest level");
-    assert!(
-        ratio.obtained.ci_high < 1.0,
-        "the link is not weaker when busy: {} (95% CI {} to {})",
-        ratio.obtained.value,
-        ratio.obtained.ci_low,
-        ratio.obtained.ci_high
-    );
+    assert_ci(ratio, |_, hi| hi < 1.0, "the link is not weaker when busy");
 }
 
 #[test]

@@ -37,7 +37,7 @@ impl Daily {
     }
 }
 
-fn read_error(path: &Path, message: impl std::fmt::Display) -> PlotError {
+pub(super) fn read_error(path: &Path, message: impl std::fmt::Display) -> PlotError {
     PlotError::Read {
         path: path.to_path_buf(),
         message: message.to_string(),
@@ -83,13 +83,14 @@ impl Table {
     }
 }
 
-/// Reads a CSV file of numbers with a header line.
-pub fn read_table(path: &Path) -> Result<Table, PlotError> {
-    let bytes = fs::read(path).map_err(|e| read_error(path, e))?;
+/// Opens `path` as a CSV file of numbers with a header line, and reads the
+/// header (trimmed); the rows are left to the caller, to stream or keep.
+pub(super) fn open_csv(path: &Path) -> Result<(csv::Reader<fs::File>, Vec<String>), PlotError> {
+    let file = fs::File::open(path).map_err(|e| read_error(path, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .from_reader(file);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| read_error(path, e))?
@@ -99,6 +100,12 @@ pub fn read_table(path: &Path) -> Result<Table, PlotError> {
     if header.is_empty() || header.iter().all(String::is_empty) {
         return Err(read_error(path, "the file has no header line"));
     }
+    Ok((reader, header))
+}
+
+/// Reads a CSV file of numbers with a header line.
+pub fn read_table(path: &Path) -> Result<Table, PlotError> {
+    let (mut reader, header) = open_csv(path)?;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| read_error(path, e))?;

@@ -13,10 +13,9 @@
 //! values; a sweep small enough for one point per position is drawn from
 //! its rows' own numbers, as before.
 
-use std::fs::File;
 use std::path::Path;
 
-use super::super::data::{Band, Estimate};
+use super::super::data::{open_csv as open, read_error, Band, Estimate};
 use super::super::effects::{bins, distinct, Panel};
 use super::super::PlotError;
 use crate::output::columns;
@@ -35,32 +34,6 @@ pub const MAX_EXACT_EFFECT_ROWS: usize = 100_000;
 pub const MAX_LISTED_POINTS: usize = 2000;
 /// Rows in the report's table of the most profitable points.
 pub const TOP_POINTS: usize = 10;
-
-fn read_error(path: &Path, message: impl std::fmt::Display) -> PlotError {
-    PlotError::Read {
-        path: path.to_path_buf(),
-        message: message.to_string(),
-    }
-}
-
-/// Opens `path` as a CSV file of numbers with a header line.
-fn open(path: &Path) -> Result<(csv::Reader<File>, Vec<String>), PlotError> {
-    let file = File::open(path).map_err(|e| read_error(path, e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(file);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| read_error(path, e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if header.is_empty() || header.iter().all(String::is_empty) {
-        return Err(read_error(path, "the file has no header line"));
-    }
-    Ok((reader, header))
-}
 
 /// The header of `path`.
 pub fn header(path: &Path) -> Result<Vec<String>, PlotError> {
