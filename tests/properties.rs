@@ -176,3 +176,38 @@ fn a_line_waiting_weakens_the_lift_of_satisfied_staff() {
         );
     }
 }
+
+/// Ordinary sick days (`workforce.sick_rate`, M7) take staff off the floor
+/// whatever their state: at a rate of 1 everyone is absent from the second
+/// day on, so only the first day's visitors are served; a small rate loses
+/// some service and costs no wages (absent staff are paid).
+#[test]
+fn sick_days_take_staff_off_the_floor_and_stay_paid() {
+    let mut healthy = small();
+    healthy.workforce.sick_rate = 0.0;
+    // Nobody quits, so the payroll is the same positions in every run.
+    healthy.workforce.quit_rate = 0.0;
+    let mut all_sick = healthy.clone();
+    all_sick.workforce.sick_rate = 1.0;
+    let (h, s) = (
+        run_replication(&healthy, 3, 0).kpis,
+        run_replication(&all_sick, 3, 0).kpis,
+    );
+    // 56 days measured; at most the first day's visits are served.
+    assert!(
+        s.served > 0.0 && s.served < h.served / 20.0,
+        "{} vs {}",
+        s.served,
+        h.served
+    );
+    assert_eq!(s.cost_wages, h.cost_wages, "absent staff are still paid");
+    let mut some_sick = healthy.clone();
+    some_sick.workforce.sick_rate = 0.2;
+    let m = run_replication(&some_sick, 3, 0).kpis;
+    assert!(
+        m.lost_visit_share > h.lost_visit_share,
+        "{} vs {}",
+        m.lost_visit_share,
+        h.lost_visit_share
+    );
+}
