@@ -96,15 +96,11 @@ impl ServiceStandard {
         } else {
             1.0
         };
-        let pressured = if self.pressure.is_finite() && self.pressure > 0.0 {
-            self.standard * libm::pow(self.pressure, self.alpha)
-        } else if self.pressure == 0.0 {
-            // No demand at all: nothing pushes time per order either way.
-            self.standard
-        } else {
-            self.min_time
-        };
-        self.actual = pressured.max(self.min_time);
+        // The same law as a day's time (`time_under`). With no demand at
+        // all nothing pushes time per order either way; the standard never
+        // falls below the minimum (config validation and the step towards
+        // T >= T_min keep it there), so it needs no floor then.
+        self.actual = self.time_under(required, capacity, self.standard);
         let tau = if self.actual < self.standard {
             self.tau_down
         } else {
