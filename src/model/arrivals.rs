@@ -20,18 +20,44 @@ impl Store {
         self.seasons[(day % DAYS_PER_YEAR) as usize]
     }
 
-    /// `1 / season(day)`, tabulated: the next-visit interval is divided by
-    /// the season at every visit, and a multiplication is off the chain of
-    /// dependent divisions that a visit's booking waits on.
+    /// Days from the start of day `from` until `x` days of demand at the
+    /// mean season have passed: the inverse of the seasonal clock
+    /// `S(t) = ∫ season`, so that a customer's visits, exponential in
+    /// seasonal time, come at a rate that follows the season on the day
+    /// they fall (a nonhomogeneous Poisson process by time change, Çinlar
+    /// 1975). The season is constant within a day, so `S` is piecewise
+    /// linear and its inverse exact.
     #[inline]
-    pub(super) fn season_reciprocal(&self, day: u32) -> f64 {
-        self.season_reciprocals[(day % DAYS_PER_YEAR) as usize]
+    pub(super) fn seasonal_days(&self, from: u32, x: f64) -> f64 {
+        let clock = &self.season_clock;
+        let year = clock[DAYS_PER_YEAR as usize];
+        let phase = (from % DAYS_PER_YEAR) as usize;
+        let target = clock[phase] + x;
+        let cycles = (target / year).floor();
+        let rest = target - cycles * year;
+        // The day whose stretch of the clock holds `rest`: the last `j`
+        // with clock[j] <= rest (clock[0] = 0 <= rest, so j >= 0).
+        let j = clock[1..DAYS_PER_YEAR as usize].partition_point(|&c| c <= rest);
+        let within = (rest - clock[j]) * self.season_reciprocals[j];
+        cycles * f64::from(DAYS_PER_YEAR) + j as f64 + within - phase as f64
     }
 }
 
 /// `1 / s` for each day's season `s`.
 pub(super) fn reciprocals(seasons: &[f64]) -> Vec<f64> {
     seasons.iter().map(|s| 1.0 / s).collect()
+}
+
+/// The seasonal clock at the start of each day of the year and at its end:
+/// `clock[d]` is the sum of the seasons of the days before `d`.
+pub(super) fn clock(seasons: &[f64]) -> Vec<f64> {
+    let mut acc = 0.0;
+    std::iter::once(0.0)
+        .chain(seasons.iter().map(|s| {
+            acc += s;
+            acc
+        }))
+        .collect()
 }
 
 /// The yearly demand cycle, one value per day of the year.
@@ -161,5 +187,44 @@ impl Store {
             *t /= total;
         }
         self.intraday[weekday].map_sorted(&mut self.times);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::model::{Store, StoreProfile};
+
+    fn store(amplitude: f64) -> Store {
+        let mut config = Config::default();
+        config.store.season_amplitude = amplitude;
+        Store::new(&config, StoreProfile::typical(&config), 1, 0, 0)
+    }
+
+    /// The season summed over the days the seasonal clock moves through
+    /// (the last one in part) is the seasonal time asked for, from any day
+    /// and across year ends.
+    #[test]
+    fn the_seasonal_clock_inverts_the_summed_season() {
+        let store = store(0.4);
+        for from in [0, 1, 100, 349, 363, 364, 800] {
+            for x in [0.0, 0.3, 1.0, 17.5, 120.0, 364.0, 900.0] {
+                let t = store.seasonal_days(from, x);
+                assert!(t >= 0.0);
+                let whole = t.floor() as u32;
+                let summed: f64 = (from..from + whole).map(|d| store.season(d)).sum::<f64>()
+                    + (t - f64::from(whole)) * store.season(from + whole);
+                assert!((summed - x).abs() < 1e-9, "from {from}, x {x}: {summed}");
+            }
+        }
+    }
+
+    /// Without a season, seasonal time is calendar time.
+    #[test]
+    fn without_a_season_the_clock_is_the_calendar() {
+        let store = store(0.0);
+        for (from, x) in [(0, 5.25), (363, 2.0), (1000, 700.0)] {
+            assert!((store.seasonal_days(from, x) - x).abs() < 1e-9);
+        }
     }
 }

@@ -139,6 +139,9 @@ pub struct Store {
     pub(super) seasons: Vec<f64>,
     /// `1 / seasons[d]`.
     pub(super) season_reciprocals: Vec<f64>,
+    /// The seasonal clock at the start of each day of the year and at its
+    /// end (`arrivals::clock`).
+    pub(super) season_clock: Vec<f64>,
     /// happiness^loyalty_exponent, tabulated.
     pub(super) happiness_power: PowerTable,
     /// Tenure by visit count, tabulated (`encounter::tenure_table`).
@@ -201,6 +204,7 @@ impl Store {
             intraday,
             seasons: Vec::new(),
             season_reciprocals: Vec::new(),
+            season_clock: Vec::new(),
             happiness_power: PowerTable::new(c.customer.loyalty_exponent),
             tenure: super::encounter::tenure_table(c),
             standard: ServiceStandard::new(ErosionParams::of(c)),
@@ -243,6 +247,7 @@ impl Store {
     fn set_seasons(&mut self) {
         self.seasons = super::arrivals::season_table(&self.config);
         self.season_reciprocals = super::arrivals::reciprocals(&self.seasons);
+        self.season_clock = super::arrivals::clock(&self.seasons);
     }
 
     /// The initial base: customers spread over their first visit interval.
@@ -273,7 +278,8 @@ impl Store {
                 | usize::from(traits.opportunist) << 2;
             let mean = *means[combination]
                 .get_or_insert_with(|| self.interval_days(slot, self.loyalty(slot as usize)));
-            let first = mean * self.customer_rng.exp1();
+            let wait = mean * self.customer_rng.exp1();
+            let first = self.seasonal_days(0, wait);
             // A base already customers for an exponential time of mean
             // `initial_tenure_years` (a base retained at r a year has mean
             // age 1/(1 − r)), with the visits that time holds: the tenure

@@ -72,11 +72,12 @@ impl Store {
             self.customers.remove(slot);
             return;
         }
-        // Returning visits follow the season (more often near the peak,
-        // at the rate of the season around the expected next visit) ...
+        // Returning visits follow the season: the interval is exponential
+        // in seasonal time, counted from tomorrow (more visits fall where
+        // the season is high) ...
         let mean = self.interval_days(slot, loyalty);
-        let per_season = self.season_reciprocal(day.saturating_add(mean as u32));
-        let days = 1.0 + mean * per_season * self.customer_rng.exp1();
+        let seasonal = mean * self.customer_rng.exp1();
+        let days = 1.0 + self.seasonal_days(day + 1, seasonal);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
             out.defections += 1.0;
