@@ -15,6 +15,7 @@ mod msrv;
 mod optimize;
 mod plot;
 mod properties;
+mod retention;
 mod safety;
 mod sensitivity;
 #[cfg(feature = "serve")]

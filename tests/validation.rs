@@ -138,7 +138,8 @@ fn jones_sasser_top_box() {
 
 #[test]
 fn loss_aversion_in_retention() {
-    // A rise gains more retention than an equal fall costs: see
+    // A fall costs no more retention than an equal rise gains (with the
+    // defection hazard per visit, a rise gained more): see
     // docs/VALIDATION.md, Known departures.
     check_except(
         "loss_aversion",

@@ -85,6 +85,11 @@ value_table! {
         defections, "customers", "customers who defected";
         topbox_return_share, "fraction", "visits leaving a customer totally satisfied (happiness >= 0.8) followed by a return within a year / such visits";
         satisfied_return_share, "fraction", "visits leaving a customer satisfied (happiness 0.6 to 0.8) followed by a return within a year / such visits";
+        defection_low, "fraction/year", "annual defection rate of customers below happiness 0.6 (defections leaving from the band / customer-years in it)";
+        defection_satisfied, "fraction/year", "annual defection rate of satisfied customers (happiness 0.6 to 0.8)";
+        defection_topbox, "fraction/year", "annual defection rate of totally satisfied customers (happiness >= 0.8)";
+        share_low, "fraction", "share of living customers below happiness 0.6, averaged over days";
+        share_topbox, "fraction", "share of living customers at happiness >= 0.8, averaged over days";
         active_customers, "customers", "living customers at the end";
         market_share, "fraction", "living customers at the end / the most the catchment allows";
         annual_retention, "fraction/year", "share of customers kept per year, from the defection rate";
@@ -193,6 +198,11 @@ impl Kpis {
             defections: s.defections,
             topbox_return_share: ratio(s.topbox_returns, s.topbox_visits),
             satisfied_return_share: ratio(s.satisfied_returns, s.satisfied_visits),
+            defection_low: 365.0 * ratio(s.defections_low, s.band_low),
+            defection_satisfied: 365.0 * ratio(s.defections_satisfied, s.band_satisfied),
+            defection_topbox: 365.0 * ratio(s.defections_topbox, s.band_topbox),
+            share_low: ratio(s.band_low, s.active_customers),
+            share_topbox: ratio(s.band_topbox, s.active_customers),
             active_customers: t.last.active_customers,
             market_share: ratio(t.last.active_customers, t.last.potential_customers),
             annual_retention,

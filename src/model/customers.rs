@@ -99,6 +99,19 @@ pub struct Customers {
     pub active: u32,
     /// Sum of happiness over living customers (kept incrementally).
     pub happiness_sum: f64,
+    /// Living customers in each satisfaction band ([`band`]), kept
+    /// incrementally.
+    pub band_count: [u32; 3],
+}
+
+/// Satisfaction band of a happiness (held as `f32`): 0 below 0.6
+/// (dissatisfied or indifferent, 1-3 on a 5-point scale), 1 from 0.6 to
+/// 0.8 ("satisfied", 4), 2 from 0.8 ("totally satisfied", 5; Jones &
+/// Sasser 1995).
+#[inline]
+pub fn band(happiness: f32) -> usize {
+    let h = f64::from(happiness);
+    usize::from(h >= 0.6) + usize::from(h >= 0.8)
 }
 
 impl Customers {
@@ -110,6 +123,7 @@ impl Customers {
             next_booked: Vec::new(),
             active: 0,
             happiness_sum: 0.0,
+            band_count: [0; 3],
         }
     }
 
@@ -124,6 +138,7 @@ impl Customers {
         self.active += 1;
         let happiness = happiness as f32;
         self.happiness_sum += f64::from(happiness);
+        self.band_count[band(happiness)] += 1;
         let customer = Customer {
             happiness,
             bond: 0.0,
@@ -156,6 +171,8 @@ impl Customers {
         let c = &mut self.list[slot as usize];
         let value = value as f32;
         self.happiness_sum += f64::from(value) - f64::from(c.happiness);
+        self.band_count[band(c.happiness)] -= 1;
+        self.band_count[band(value)] += 1;
         c.happiness = value;
     }
 
@@ -166,6 +183,7 @@ impl Customers {
         c.alive = false;
         self.active -= 1;
         self.happiness_sum -= f64::from(c.happiness);
+        self.band_count[band(c.happiness)] -= 1;
         self.free.push(slot);
     }
 

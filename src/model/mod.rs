@@ -112,6 +112,19 @@ store_day! {
     told_positive,
     /// Customers who defected.
     defections,
+    /// Of those, customers below the satisfied band (happiness under 0.6)
+    /// when they defected.
+    defections_low,
+    /// Of those, customers in the satisfied band (0.6 to 0.8).
+    defections_satisfied,
+    /// Of those, customers in the top band (at least 0.8).
+    defections_topbox,
+    /// Living customers below happiness 0.6 at the end of the day.
+    band_low,
+    /// Living customers with happiness 0.6 to 0.8 at the end of the day.
+    band_satisfied,
+    /// Living customers with happiness at least 0.8 at the end of the day.
+    band_topbox,
     /// Visits (not walk-ins) that left the customer in the top
     /// satisfaction band (happiness at least 0.8, "totally satisfied").
     topbox_visits,

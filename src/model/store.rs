@@ -418,6 +418,10 @@ impl Store {
         out.active_customers = f64::from(self.customers.active);
         out.potential_customers = self.potential;
         out.happiness_sum = self.customers.happiness_sum;
+        let [low, satisfied, topbox] = self.customers.band_count;
+        out.band_low = f64::from(low);
+        out.band_satisfied = f64::from(satisfied);
+        out.band_topbox = f64::from(topbox);
         out.standard_hours = self.standard.standard;
         out.actual_hours = self.standard.actual;
         out.pressure = self.standard.pressure;

@@ -7,7 +7,7 @@
 use crate::config::AbuseResponse;
 
 use super::arrivals::DAYS_PER_YEAR;
-use super::customers::{Origin, MAX_INTERVAL_DAYS};
+use super::customers::{band, Origin, MAX_INTERVAL_DAYS};
 use super::store::Store;
 use super::StoreDay;
 
@@ -55,12 +55,20 @@ impl Store {
         }
         let loyalty = self.loyalty(i);
         let m = &self.config.market;
-        let defect_p = if self.customers[i].relationship {
+        // The defection hazard runs in calendar time (Bolton 1998): the
+        // rates are per visit of a customer with no loyalty, who comes every
+        // base / min_visit_rate days; a more loyal customer, back sooner,
+        // has less time before the next visit in which to defect, so
+        // visiting more often does not add chances to leave.
+        let f = m.min_visit_rate;
+        let exposure = f / (f + (1.0 - f) * loyalty);
+        let defect_p = (if self.customers[i].relationship {
             cu.defection_max
         } else {
             cu.transactional_defection
-        } * (1.0 - loyalty)
-            + m.online_pull * self.profile.local_competition * (1.0 - loyalty);
+        } + m.online_pull * self.profile.local_competition)
+            * (1.0 - loyalty)
+            * exposure;
         if self.customer_rng.chance(defect_p) {
             let h = f64::from(self.customers[i].happiness);
             if h >= 0.8 {
@@ -68,7 +76,7 @@ impl Store {
             } else if h >= 0.6 {
                 out.satisfied_visits += 1.0;
             }
-            out.defections += 1.0;
+            self.count_defection(i, out);
             self.customers.remove(slot);
             return;
         }
@@ -80,7 +88,7 @@ impl Store {
         let days = 1.0 + self.seasonal_days(day + 1, seasonal);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
-            out.defections += 1.0;
+            self.count_defection(i, out);
             self.customers.remove(slot);
             return;
         }
@@ -117,6 +125,17 @@ impl Store {
             out.satisfied_returns += back;
         }
         self.customers.schedule(slot, day, visit - day);
+    }
+
+    /// A defection, counted in total and by the satisfaction band the
+    /// customer leaves from.
+    fn count_defection(&self, i: usize, out: &mut StoreDay) {
+        out.defections += 1.0;
+        match band(self.customers[i].happiness) {
+            0 => out.defections_low += 1.0,
+            1 => out.defections_satisfied += 1.0,
+            _ => out.defections_topbox += 1.0,
+        }
     }
 
     /// Word of mouth, smoothed over about a month.
