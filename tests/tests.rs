@@ -11,6 +11,7 @@ mod configs;
 mod determinism;
 mod docs;
 mod experiments;
+mod labour;
 mod msrv;
 mod optimize;
 mod plot;
