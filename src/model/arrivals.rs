@@ -20,44 +20,75 @@ impl Store {
         self.seasons[(day % DAYS_PER_YEAR) as usize]
     }
 
-    /// Days from the start of day `from` until `x` days of demand at the
-    /// mean season have passed: the inverse of the seasonal clock
-    /// `S(t) = ∫ season`, so that a customer's visits, exponential in
-    /// seasonal time, come at a rate that follows the season on the day
-    /// they fall (a nonhomogeneous Poisson process by time change, Çinlar
-    /// 1975). The season is constant within a day, so `S` is piecewise
-    /// linear and its inverse exact.
+    /// The visit clock at the start of `day`: the days of returning demand
+    /// that have passed since day 0, each day counted at its season and
+    /// weekday weight (`VisitClock`).
     #[inline]
-    pub(super) fn seasonal_days(&self, from: u32, x: f64) -> f64 {
-        let clock = &self.season_clock;
-        let year = clock[DAYS_PER_YEAR as usize];
-        let phase = (from % DAYS_PER_YEAR) as usize;
-        let target = clock[phase] + x;
-        let cycles = (target / year).floor();
-        let rest = target - cycles * year;
-        // The day whose stretch of the clock holds `rest`: the last `j`
-        // with clock[j] <= rest (clock[0] = 0 <= rest, so j >= 0).
-        let j = clock[1..DAYS_PER_YEAR as usize].partition_point(|&c| c <= rest);
-        let within = (rest - clock[j]) * self.season_reciprocals[j];
-        cycles * f64::from(DAYS_PER_YEAR) + j as f64 + within - phase as f64
+    pub(super) fn clock_at(&self, day: u32) -> f64 {
+        let c = &self.visit_clock;
+        f64::from(day / DAYS_PER_YEAR) * c.year + c.at[(day % DAYS_PER_YEAR) as usize]
+    }
+
+    /// The day in whose stretch of the visit clock `position` falls (a day
+    /// with weight 0, a closed day, has no stretch and is never the answer
+    /// within a year).
+    #[inline]
+    pub(super) fn day_at(&self, position: f64) -> f64 {
+        let c = &self.visit_clock;
+        let cycles = (position / c.year).floor();
+        let rest = position - cycles * c.year;
+        // The last day j below 364 with at[j] <= rest, searched from the
+        // last day whose clock is at most floor(rest), a step or two on (a
+        // binary search's unpredictable branches cost a fifth of a visit).
+        let whole = (rest.max(0.0) as usize).min(c.start.len() - 1);
+        let mut j = usize::from(c.start[whole]);
+        while j + 1 < DAYS_PER_YEAR as usize && c.at[j + 1] <= rest {
+            j += 1;
+        }
+        cycles * f64::from(DAYS_PER_YEAR) + j as f64
     }
 }
 
-/// `1 / s` for each day's season `s`.
-pub(super) fn reciprocals(seasons: &[f64]) -> Vec<f64> {
-    seasons.iter().map(|s| 1.0 / s).collect()
+/// The clock of returning visits (docs/MODEL.md M5): a day of the year
+/// weighs its season times its weekday's share of the open days' demand
+/// (7 times the share, 0 on a closed day), so a week at the mean season
+/// advances the clock by about 7. A customer's intervals are exponential in
+/// this clock, so returning visits come at a rate that follows the season
+/// and the weekday profile on the day they fall (a nonhomogeneous Poisson
+/// process by time change, Çinlar 1975).
+#[derive(Debug, Clone, Default)]
+pub(super) struct VisitClock {
+    /// The clock at the start of each day of the year and at its end.
+    pub at: Vec<f64>,
+    /// The clock over a whole year (`at[364]`).
+    pub year: f64,
+    /// For each whole number k up to the year's clock, the last day whose
+    /// clock is at most k: where `day_at` starts its search.
+    pub start: Vec<u16>,
 }
 
-/// The seasonal clock at the start of each day of the year and at its end:
-/// `clock[d]` is the sum of the seasons of the days before `d`.
-pub(super) fn clock(seasons: &[f64]) -> Vec<f64> {
-    let mut acc = 0.0;
-    std::iter::once(0.0)
-        .chain(seasons.iter().map(|s| {
-            acc += s;
-            acc
-        }))
-        .collect()
+impl VisitClock {
+    pub(super) fn new(seasons: &[f64], weekday_weights: &[f64; 7]) -> VisitClock {
+        let days = DAYS_PER_YEAR as usize;
+        let mut acc = 0.0;
+        let at: Vec<f64> = std::iter::once(0.0)
+            .chain((0..days).map(|d| {
+                acc += seasons[d] * weekday_weights[d % 7];
+                acc
+            }))
+            .collect();
+        let year = at[days];
+        let mut j = 0;
+        let start = (0..=year.ceil() as usize)
+            .map(|k| {
+                while j + 1 < days && at[j + 1] <= k as f64 {
+                    j += 1;
+                }
+                j as u16
+            })
+            .collect();
+        VisitClock { at, year, start }
+    }
 }
 
 /// The yearly demand cycle, one value per day of the year.
@@ -195,36 +226,51 @@ mod tests {
     use crate::config::Config;
     use crate::model::{Store, StoreProfile};
 
-    fn store(amplitude: f64) -> Store {
+    fn store(amplitude: f64, closed_sunday: bool) -> Store {
         let mut config = Config::default();
         config.store.season_amplitude = amplitude;
+        if closed_sunday {
+            config.store.opening_hours[6] = 0.0;
+            config.policy.extra_staff_by_weekday[6] = 0;
+        }
         Store::new(&config, StoreProfile::typical(&config), 1, 0, 0)
     }
 
-    /// The season summed over the days the seasonal clock moves through
-    /// (the last one in part) is the seasonal time asked for, from any day
-    /// and across year ends.
+    /// The day `day_at` finds holds the position in its stretch of the
+    /// clock, from any day and across year ends, and is never a closed day.
     #[test]
-    fn the_seasonal_clock_inverts_the_summed_season() {
-        let store = store(0.4);
-        for from in [0, 1, 100, 349, 363, 364, 800] {
-            for x in [0.0, 0.3, 1.0, 17.5, 120.0, 364.0, 900.0] {
-                let t = store.seasonal_days(from, x);
-                assert!(t >= 0.0);
-                let whole = t.floor() as u32;
-                let summed: f64 = (from..from + whole).map(|d| store.season(d)).sum::<f64>()
-                    + (t - f64::from(whole)) * store.season(from + whole);
-                assert!((summed - x).abs() < 1e-9, "from {from}, x {x}: {summed}");
+    fn the_visit_clock_finds_the_day_of_a_position() {
+        for (amplitude, closed) in [(0.4, false), (0.9, true), (0.0, true)] {
+            let store = store(amplitude, closed);
+            for from in [0, 1, 100, 349, 363, 364, 800] {
+                // Positions inside a day's stretch (a position on a boundary
+                // may fall either side by rounding).
+                for x in [0.3, 1.0, 17.5, 120.0, 364.0, 900.0].map(|x| x + 0.01) {
+                    let position = store.clock_at(from) + x;
+                    let day = store.day_at(position) as u32;
+                    assert!(day >= from, "from {from}, x {x}: day {day}");
+                    assert!(store.clock_at(day) <= position);
+                    assert!(position < store.clock_at(day + 1), "from {from}, x {x}");
+                    if closed {
+                        assert_ne!(day % 7, 6, "a visit booked on a closed Sunday");
+                    }
+                }
             }
         }
     }
 
-    /// Without a season, seasonal time is calendar time.
+    /// Without a season and with every day weighted alike, the clock is
+    /// the calendar.
     #[test]
-    fn without_a_season_the_clock_is_the_calendar() {
-        let store = store(0.0);
-        for (from, x) in [(0, 5.25), (363, 2.0), (1000, 700.0)] {
-            assert!((store.seasonal_days(from, x) - x).abs() < 1e-9);
+    fn a_flat_clock_is_the_calendar() {
+        let mut config = Config::default();
+        config.store.season_amplitude = 0.0;
+        config.store.weekday_profile = vec![1.0; 7];
+        config.store.opening_hours = vec![8.5; 7];
+        let store = Store::new(&config, StoreProfile::typical(&config), 1, 0, 0);
+        for (day, x) in [(0, 5.25), (363, 2.0), (1000, 700.5)] {
+            let found = store.day_at(store.clock_at(day) + x);
+            assert_eq!(found, (f64::from(day) + x).floor());
         }
     }
 }

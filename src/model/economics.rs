@@ -10,8 +10,11 @@ impl Store {
     pub(super) fn book_the_day(&self, out: &mut StoreDay) {
         let e = &self.config.economics;
         let wage = e.wage_per_hour;
+        // The contract hours before overtime is added (subtracting it back
+        // would round, and wages would differ in their last bits with the
+        // overtime worked).
+        let contract = out.paid_hours;
         out.paid_hours += out.overtime_hours;
-        let contract = out.paid_hours - out.overtime_hours;
         out.cost_wages = (contract - out.training_hours).max(0.0) * wage;
         out.cost_training = out.training_hours * (wage + e.training_cost_per_hour);
         out.cost_overtime = out.overtime_hours * wage * (1.0 + e.overtime_premium);

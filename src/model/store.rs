@@ -18,6 +18,7 @@
 use crate::config::Config;
 use crate::rng::{Purpose, Stream};
 
+use super::arrivals::VisitClock;
 use super::customers::{Customers, Origin, Traits, MAX_INTERVAL_DAYS};
 use super::erosion::{ErosionParams, ServiceStandard};
 use super::profile::StoreProfile;
@@ -137,11 +138,8 @@ pub struct Store {
     pub(super) intraday: [Intraday; 7],
     /// The yearly demand cycle by day of the year.
     pub(super) seasons: Vec<f64>,
-    /// `1 / seasons[d]`.
-    pub(super) season_reciprocals: Vec<f64>,
-    /// The seasonal clock at the start of each day of the year and at its
-    /// end (`arrivals::clock`).
-    pub(super) season_clock: Vec<f64>,
+    /// The clock of returning visits (season and weekday, M5).
+    pub(super) visit_clock: VisitClock,
     /// happiness^loyalty_exponent, tabulated.
     pub(super) happiness_power: PowerTable,
     /// Tenure by visit count, tabulated (`encounter::tenure_table`).
@@ -154,9 +152,6 @@ pub struct Store {
     /// Households in reach that shop in the category offline and consider
     /// this store: the most customers it can have.
     pub(super) potential: f64,
-    /// Cumulative weekday shares of returning visits (the weekday profile
-    /// over the open days).
-    pub(super) visit_weekdays: [f64; 7],
     /// Word of mouth, smoothed tellings per day.
     pub(super) positive_tellings: f64,
     pub(super) negative_tellings: f64,
@@ -203,8 +198,7 @@ impl Store {
             roster_planned: None,
             intraday,
             seasons: Vec::new(),
-            season_reciprocals: Vec::new(),
-            season_clock: Vec::new(),
+            visit_clock: VisitClock::default(),
             happiness_power: PowerTable::new(c.customer.loyalty_exponent),
             tenure: super::encounter::tenure_table(c),
             standard: ServiceStandard::new(ErosionParams::of(c)),
@@ -213,7 +207,6 @@ impl Store {
             customer_rng: Stream::new(seed, replication, index, Purpose::Customers),
             workforce_rng: Stream::new(seed, replication, index, Purpose::Workforce),
             potential: potential_customers(c, profile),
-            visit_weekdays: visit_weekdays(c),
             positive_tellings: 0.0,
             negative_tellings: 0.0,
             week_orders: 0.0,
@@ -243,11 +236,11 @@ impl Store {
         store
     }
 
-    /// The season table and its reciprocals, from the config.
+    /// The season table and the clock of returning visits, from the
+    /// config.
     fn set_seasons(&mut self) {
         self.seasons = super::arrivals::season_table(&self.config);
-        self.season_reciprocals = super::arrivals::reciprocals(&self.seasons);
-        self.season_clock = super::arrivals::clock(&self.seasons);
+        self.visit_clock = VisitClock::new(&self.seasons, &weekday_weights(&self.config));
     }
 
     /// The initial base: customers spread over their first visit interval.
@@ -279,7 +272,7 @@ impl Store {
             let mean = *means[combination]
                 .get_or_insert_with(|| self.interval_days(slot, self.loyalty(slot as usize)));
             let wait = mean * self.customer_rng.exp1();
-            let first = self.seasonal_days(0, wait);
+            let first = self.day_at(wait);
             // A base already customers for an exponential time of mean
             // `initial_tenure_years` (a base retained at r a year has mean
             // age 1/(1 − r)), with the visits that time holds: the tenure
@@ -343,7 +336,6 @@ impl Store {
         });
         self.set_seasons();
         self.potential = potential_customers(config, self.profile);
-        self.visit_weekdays = visit_weekdays(config);
         let wanted = contracts(config, self.profile);
         let open: Vec<usize> = (0..self.staff.positions())
             .filter(|&i| self.staff.open[i] && self.staff.only_on[i].is_none())
@@ -447,9 +439,10 @@ fn contracts(config: &Config, profile: StoreProfile) -> Vec<f64> {
         .collect()
 }
 
-/// Cumulative shares of the weekdays for returning visits: the weekday
-/// profile over the days the store is open.
-fn visit_weekdays(config: &Config) -> [f64; 7] {
+/// Weights of the weekdays for returning visits: 7 times each open day's
+/// share of the weekday profile over the open days, 0 on a closed day (a
+/// week of them sums to 7).
+fn weekday_weights(config: &Config) -> [f64; 7] {
     let st = &config.store;
     let weight = |d: usize| {
         if st.opening_hours[d] > 0.0 {
@@ -459,11 +452,7 @@ fn visit_weekdays(config: &Config) -> [f64; 7] {
         }
     };
     let total: f64 = (0..7).map(weight).sum();
-    let mut acc = 0.0;
-    std::array::from_fn(|d| {
-        acc += weight(d) / total;
-        acc
-    })
+    std::array::from_fn(|d| 7.0 * weight(d) / total)
 }
 
 /// The catchment: households in reach that buy in the category, minus the

@@ -80,35 +80,21 @@ impl Store {
             self.customers.remove(slot);
             return;
         }
-        // Returning visits follow the season: the interval is exponential
-        // in seasonal time, counted from tomorrow (more visits fall where
-        // the season is high) ...
+        // Returning visits follow the season and the weekday profile: the
+        // interval is exponential in the visit clock (M5), counted from the
+        // middle of today's stretch of it, and the visit falls on the day
+        // the clock then reaches (tomorrow at the soonest).
         let mean = self.interval_days(slot, loyalty);
-        let seasonal = mean * self.customer_rng.exp1();
-        let days = 1.0 + self.seasonal_days(day + 1, seasonal);
+        let ahead = mean * self.customer_rng.exp1();
+        let today = 0.5 * (self.clock_at(day) + self.clock_at(day + 1));
+        let days = (self.day_at(today + ahead) - f64::from(day)).max(1.0);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
             self.count_defection(i, out);
             self.customers.remove(slot);
             return;
         }
-        // ... and the weekday profile: the visit falls in the week the
-        // interval reaches, on a weekday drawn from the profile of the open
-        // days.
-        let target = day + days as u32;
-        let u = self.customer_rng.uniform();
-        // The first weekday whose cumulative share exceeds u, counted
-        // without a branch (the shares are cumulative, so nondecreasing).
-        let weekday = self
-            .visit_weekdays
-            .iter()
-            .map(|&c| u32::from(u >= c))
-            .sum::<u32>()
-            .min(6);
-        let mut visit = target - target % 7 + weekday;
-        if visit <= day {
-            visit += 7;
-        }
+        let visit = day + days as u32;
         // Return behaviour by satisfaction band (Jones & Sasser 1995):
         // back within a year, on a 5-point scale's top two fifths.
         let h = f64::from(self.customers[i].happiness);
