@@ -12,6 +12,7 @@ mod determinism;
 mod docs;
 mod experiments;
 mod labour;
+mod latitude_sign;
 mod msrv;
 mod optimize;
 mod plot;
