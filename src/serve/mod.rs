@@ -319,6 +319,12 @@ pub const HINGES: &[(&str, &str)] = &[
         "unusual needs latitude solves",
     ),
     ("service.latitude_time_cost", "extra time latitude takes"),
+    // The third of the constants whose plausible range holds the latitude
+    // answer's break-even (docs/VALIDATION.md, "How sure is the sign").
+    (
+        "service.goodwill_per_customer",
+        "cost of latitude's goodwill gestures",
+    ),
     ("customer.loyalty_exponent", "happiness needed for loyalty"),
     ("market.online_pull", "pull of the online rival"),
     (
