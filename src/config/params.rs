@@ -232,7 +232,9 @@ param_section! {
         /// online and buy there).
         showrooming: f64 = 2.0; "per unit gap"; [0.0, 20.0];
         /// Visit rate of a customer with no loyalty relative to a fully
-        /// loyal one (the interval is divided by f + (1 - f) x loyalty).
+        /// loyal one (the interval is divided by f + (1 - f) x loyalty;
+        /// the defection probability per visit is scaled by the same ratio,
+        /// f / (f + (1 - f) x loyalty), so that it runs in calendar time).
         min_visit_rate: f64 = 0.4; "fraction"; [0.01, 1.0];
         /// Log-scale day-to-day demand noise at full unpredictability.
         demand_noise: f64 = 0.3; "log units"; [0.0, 3.0];

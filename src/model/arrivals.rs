@@ -35,8 +35,17 @@ impl Store {
     #[inline]
     pub(super) fn day_at(&self, position: f64) -> f64 {
         let c = &self.visit_clock;
-        let cycles = (position / c.year).floor();
-        let rest = position - cycles * c.year;
+        let mut cycles = (position / c.year).floor();
+        let mut rest = position - cycles * c.year;
+        // Within a rounding step of a year's boundary the division and the
+        // subtraction can disagree: keep `rest` in [0, year).
+        if rest >= c.year {
+            cycles += 1.0;
+            rest -= c.year;
+        } else if rest < 0.0 {
+            cycles -= 1.0;
+            rest += c.year;
+        }
         // The last day j below 364 with at[j] <= rest, searched from the
         // last day whose clock is at most floor(rest), a step or two on (a
         // binary search's unpredictable branches cost a fifth of a visit).

@@ -70,12 +70,7 @@ impl Store {
             * (1.0 - loyalty)
             * exposure;
         if self.customer_rng.chance(defect_p) {
-            let h = f64::from(self.customers[i].happiness);
-            if h >= 0.8 {
-                out.topbox_visits += 1.0;
-            } else if h >= 0.6 {
-                out.satisfied_visits += 1.0;
-            }
+            self.count_no_return(i, out);
             self.count_defection(i, out);
             self.customers.remove(slot);
             return;
@@ -90,6 +85,7 @@ impl Store {
         let days = (self.day_at(today + ahead) - f64::from(day)).max(1.0);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
+            self.count_no_return(i, out);
             self.count_defection(i, out);
             self.customers.remove(slot);
             return;
@@ -111,6 +107,17 @@ impl Store {
             out.satisfied_returns += back;
         }
         self.customers.schedule(slot, day, visit - day);
+    }
+
+    /// A visit of a band of Jones & Sasser's return shares followed by no
+    /// return (a defection or a lapse).
+    fn count_no_return(&self, i: usize, out: &mut StoreDay) {
+        let h = f64::from(self.customers[i].happiness);
+        if h >= 0.8 {
+            out.topbox_visits += 1.0;
+        } else if h >= 0.6 {
+            out.satisfied_visits += 1.0;
+        }
     }
 
     /// A defection, counted in total and by the satisfaction band the
