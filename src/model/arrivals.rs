@@ -47,8 +47,9 @@ impl Store {
             rest += c.year;
         }
         // The last day j below 364 with at[j] <= rest, searched from the
-        // last day whose clock is at most floor(rest), a step or two on (a
-        // binary search's unpredictable branches cost a fifth of a visit).
+        // last day whose clock is at most floor(rest): a step or two on at
+        // the default season, where a binary search over the year would
+        // take nine unpredictable branches at every visit.
         let whole = (rest.max(0.0) as usize).min(c.start.len() - 1);
         let mut j = usize::from(c.start[whole]);
         while j + 1 < DAYS_PER_YEAR as usize && c.at[j + 1] <= rest {
