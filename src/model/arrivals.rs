@@ -78,7 +78,8 @@ pub(super) struct VisitClock {
 }
 
 impl VisitClock {
-    pub(super) fn new(seasons: &[f64], weekday_weights: &[f64; 7]) -> VisitClock {
+    pub(super) fn new(seasons: &[f64], config: &crate::config::Config) -> VisitClock {
+        let weekday_weights = weekday_weights(config);
         let days = DAYS_PER_YEAR as usize;
         let mut acc = 0.0;
         let at: Vec<f64> = std::iter::once(0.0)
@@ -99,6 +100,22 @@ impl VisitClock {
             .collect();
         VisitClock { at, year, start }
     }
+}
+
+/// Weights of the weekdays for returning visits: 7 times each open day's
+/// share of the weekday profile over the open days, 0 on a closed day (a
+/// week of them sums to 7).
+fn weekday_weights(config: &crate::config::Config) -> [f64; 7] {
+    let st = &config.store;
+    let weight = |d: usize| {
+        if st.opening_hours[d] > 0.0 {
+            st.weekday_profile[d]
+        } else {
+            0.0
+        }
+    };
+    let total: f64 = (0..7).map(weight).sum();
+    std::array::from_fn(|d| 7.0 * weight(d) / total)
 }
 
 /// The yearly demand cycle, one value per day of the year.

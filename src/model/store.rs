@@ -240,7 +240,7 @@ impl Store {
     /// config.
     fn set_seasons(&mut self) {
         self.seasons = super::arrivals::season_table(&self.config);
-        self.visit_clock = VisitClock::new(&self.seasons, &weekday_weights(&self.config));
+        self.visit_clock = VisitClock::new(&self.seasons, &self.config);
     }
 
     /// The initial base: customers spread over their first visit interval.
@@ -437,22 +437,6 @@ fn contracts(config: &Config, profile: StoreProfile) -> Vec<f64> {
             (hours * profile.staffing_ratio).min(60.0)
         })
         .collect()
-}
-
-/// Weights of the weekdays for returning visits: 7 times each open day's
-/// share of the weekday profile over the open days, 0 on a closed day (a
-/// week of them sums to 7).
-fn weekday_weights(config: &Config) -> [f64; 7] {
-    let st = &config.store;
-    let weight = |d: usize| {
-        if st.opening_hours[d] > 0.0 {
-            st.weekday_profile[d]
-        } else {
-            0.0
-        }
-    };
-    let total: f64 = (0..7).map(weight).sum();
-    std::array::from_fn(|d| 7.0 * weight(d) / total)
 }
 
 /// The catchment: households in reach that buy in the category, minus the

@@ -70,9 +70,7 @@ impl Store {
             * (1.0 - loyalty)
             * exposure;
         if self.customer_rng.chance(defect_p) {
-            self.count_no_return(i, out);
-            self.count_defection(i, out);
-            self.customers.remove(slot);
+            self.leave(slot, out);
             return;
         }
         // Returning visits follow the season and the weekday profile: the
@@ -85,50 +83,32 @@ impl Store {
         let days = (self.day_at(today + ahead) - f64::from(day)).max(1.0);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
-            self.count_no_return(i, out);
-            self.count_defection(i, out);
-            self.customers.remove(slot);
+            self.leave(slot, out);
             return;
         }
         let visit = day + days as u32;
-        // Return behaviour by satisfaction band (Jones & Sasser 1995):
-        // back within a year, on a 5-point scale's top two fifths.
-        let h = f64::from(self.customers[i].happiness);
         let back = if visit - day <= DAYS_PER_YEAR {
             1.0
         } else {
             0.0
         };
-        if h >= 0.8 {
-            out.topbox_visits += 1.0;
-            out.topbox_returns += back;
-        } else if h >= 0.6 {
-            out.satisfied_visits += 1.0;
-            out.satisfied_returns += back;
-        }
+        count_return_share(self.customers[i].happiness, back, out);
         self.customers.schedule(slot, day, visit - day);
     }
 
-    /// A visit of a band of Jones & Sasser's return shares followed by no
-    /// return (a defection or a lapse).
-    fn count_no_return(&self, i: usize, out: &mut StoreDay) {
-        let h = f64::from(self.customers[i].happiness);
-        if h >= 0.8 {
-            out.topbox_visits += 1.0;
-        } else if h >= 0.6 {
-            out.satisfied_visits += 1.0;
-        }
-    }
-
-    /// A defection, counted in total and by the satisfaction band the
-    /// customer leaves from.
-    fn count_defection(&self, i: usize, out: &mut StoreDay) {
+    /// The customer defects or lapses: no return follows the visit, the
+    /// defection is counted in total and by the satisfaction band the
+    /// customer leaves from, and the slot is recycled.
+    fn leave(&mut self, slot: u32, out: &mut StoreDay) {
+        let happiness = self.customers[slot as usize].happiness;
+        count_return_share(happiness, 0.0, out);
         out.defections += 1.0;
-        match band(self.customers[i].happiness) {
+        match band(happiness) {
             0 => out.defections_low += 1.0,
             1 => out.defections_satisfied += 1.0,
             _ => out.defections_topbox += 1.0,
         }
+        self.customers.remove(slot);
     }
 
     /// Word of mouth, smoothed over about a month.
@@ -136,5 +116,22 @@ impl Store {
         let days = self.config.customer.wom_memory_days;
         self.positive_tellings += (out.told_positive - self.positive_tellings) / days;
         self.negative_tellings += (out.told_negative - self.negative_tellings) / days;
+    }
+}
+
+/// Return behaviour by satisfaction band (Jones & Sasser 1995): a visit
+/// that leaves the customer in a 5-point scale's top two fifths, and
+/// `back` (1 or 0) whether a return within a year follows it.
+fn count_return_share(happiness: f32, back: f64, out: &mut StoreDay) {
+    match band(happiness) {
+        2 => {
+            out.topbox_visits += 1.0;
+            out.topbox_returns += back;
+        }
+        1 => {
+            out.satisfied_visits += 1.0;
+            out.satisfied_returns += back;
+        }
+        _ => {}
     }
 }
