@@ -56,17 +56,17 @@ pub const TARGETS: &[Target] = &[
         get: |c| c.workforce.quit_rate,
     },
     Target {
-        parameter: "market.online_pull",
+        parameter: "market.online_pull_per_year",
         kpi: "annual_retention",
         value: 0.80,
         tolerance: 0.01,
         measured_years: 1,
         lo: 0.0,
-        hi: 0.1,
+        hi: 0.4,
         source: "Gupta & Lehmann 2003: retention r = 0.8 behind the CLV multiple 2.67; retail \
                  customer retention of 0.6 to 0.85",
-        set: |c, v| c.market.online_pull = v,
-        get: |c| c.market.online_pull,
+        set: |c, v| c.market.online_pull_per_year = v,
+        get: |c| c.market.online_pull_per_year,
     },
     Target {
         parameter: "recovery.escalation_rate",

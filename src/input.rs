@@ -153,6 +153,14 @@ pub fn parse_toml<T: DeserializeOwned>(
             key = inner.span().and_then(|span| key_at(text, span.start));
         }
         let message = one_line(inner.message());
+        if let Some(instead) = key.as_deref().and_then(|k| retired(k, &message)) {
+            return ConfigError {
+                origin: origin.to_string(),
+                position,
+                message: format!("this key {instead}"),
+                key,
+            };
+        }
         let range = key.as_deref().and_then(|k| range_of(&unquote(k)));
         ConfigError {
             origin: origin.to_string(),
@@ -186,6 +194,18 @@ pub fn config_range(dotted: &str) -> Option<String> {
                 p.unit
             )
         })
+}
+
+/// What to write instead, when serde's "unknown field" error at `key` is a
+/// retired config key.
+fn retired(key: &str, message: &str) -> Option<&'static str> {
+    let field = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let dotted = if key.ends_with(field) {
+        key.to_string()
+    } else {
+        format!("{key}.{field}")
+    };
+    crate::config::params::retired_key(&dotted)
 }
 
 /// `policy.latitude` from `parameters."policy.latitude"` and the like.

@@ -258,11 +258,11 @@ fn the_realised_visit_interval_is_the_nominal_one() {
         config.simulation.days = effectchain::model::DAYS_PER_YEAR;
         config.market.relationship = 1.0;
         config.market.min_visit_rate = 1.0;
-        config.market.online_pull = 0.0;
+        config.market.online_pull_per_year = 0.0;
         config.market.acquisition_rate = 0.0;
         // No first visits by referral either: every visit is a return.
         config.customer.referral_conversion = 0.0;
-        config.customer.defection_max = 0.0;
+        config.customer.defection_per_year = 0.0;
         config.market.visit_interval_days = interval;
         // The same daily load as the default store.
         config.market.households *= interval / 45.0;

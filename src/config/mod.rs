@@ -375,9 +375,12 @@ impl Config {
             .get_mut(section)
             .and_then(|t| t.as_table_mut())
             .ok_or_else(|| fail(format!("unknown section `{section}`")))?;
-        let slot = table
-            .get_mut(key)
-            .ok_or_else(|| fail(format!("unknown key `{key}` in section `{section}`")))?;
+        let slot = table.get_mut(key).ok_or_else(|| {
+            fail(match params::retired_key(path) {
+                Some(instead) => format!("this key {instead}"),
+                None => format!("unknown key `{key}` in section `{section}`"),
+            })
+        })?;
         // Integers given for float keys and floats for integer keys are
         // converted when exact, so a sweep can write `2` or `2.0` alike.
         let value = match (&*slot, value) {
@@ -471,6 +474,19 @@ mod tests {
         let e = err("[policy]\nlatitud = 0.3\n");
         assert!(e.starts_with("t.toml:2:1"), "{e}");
         assert!(e.contains("unknown field `latitud`"), "{e}");
+    }
+
+    #[test]
+    fn a_retired_key_says_what_to_write_instead() {
+        let e = err("[customer]\ndefection_max = 0.02\n");
+        assert!(e.starts_with("t.toml:2:1: key `customer.defection_max`"), "{e}");
+        assert!(e.contains("write `customer.defection_per_year`"), "{e}");
+        let mut c = Config::default();
+        let e = c
+            .apply("market.online_pull", toml::Value::Float(0.05))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("write `market.online_pull_per_year`"), "{e}");
     }
 
     #[test]

@@ -222,9 +222,10 @@ param_section! {
         /// Bowen & Lawler environment: 0 = predictable, 1 = unpredictable
         /// (more day-to-day demand noise and more failures needing judgement).
         unpredictability: f64 = 0.4; "0-1 index"; [0.0, 1.0];
-        /// Pull of the online competitor: extra defection probability per
-        /// visit for a customer with no loyalty.
-        online_pull: f64 = 0.048; "probability/visit"; [0.0, 1.0];
+        /// Pull of the online competitor: extra defection hazard per year
+        /// of a customer with no loyalty, at the typical store's local
+        /// competition.
+        online_pull_per_year: f64 = 0.115; "per year"; [0.0, 1000.0];
         /// How much cheaper the online rival is (seed 003).
         online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
         /// Showrooming: relative loss of purchase probability per unit of
@@ -233,8 +234,7 @@ param_section! {
         showrooming: f64 = 2.0; "per unit gap"; [0.0, 20.0];
         /// Visit rate of a customer with no loyalty relative to a fully
         /// loyal one (the interval is divided by f + (1 - f) x loyalty;
-        /// the defection probability per visit is scaled by the same ratio,
-        /// f / (f + (1 - f) x loyalty), so that it runs in calendar time).
+        /// defection runs in calendar time, so it does not change churn).
         min_visit_rate: f64 = 0.4; "fraction"; [0.01, 1.0];
         /// Log-scale day-to-day demand noise at full unpredictability.
         demand_noise: f64 = 0.3; "log units"; [0.0, 3.0];
@@ -271,12 +271,12 @@ param_section! {
         /// Convexity of loyalty in happiness (Jones & Sasser: only the
         /// totally satisfied are loyal).
         loyalty_exponent: f64 = 6.0; "exponent"; [0.0, 50.0];
-        /// Defection probability per visit of a relationship customer with
-        /// no loyalty and no bond.
-        defection_max: f64 = 0.02; "probability/visit"; [0.0, 1.0];
-        /// Defection probability per visit of a transactional customer with
-        /// no loyalty.
-        transactional_defection: f64 = 0.1; "probability/visit"; [0.0, 1.0];
+        /// Defection hazard per year of a relationship customer with no
+        /// loyalty and no bond.
+        defection_per_year: f64 = 0.065; "per year"; [0.0, 1000.0];
+        /// Defection hazard per year of a transactional customer with no
+        /// loyalty.
+        transactional_defection_per_year: f64 = 0.097; "per year"; [0.0, 1000.0];
         /// Growth of the bond per visit served by the same employee, per
         /// unit of experience above neutral.
         bond_rate: f64 = 0.15; "per visit"; [0.0, 1.0];
@@ -473,7 +473,7 @@ param_section! {
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
         /// Probability that a failure met technically escalates into verbal
         /// abuse of the employee, for a customer not prone to abuse.
-        escalation_rate: f64 = 0.006; "probability"; [0.0, 1.0];
+        escalation_rate: f64 = 0.005; "probability"; [0.0, 1.0];
         /// The same for a customer prone to abuse.
         abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Escalation under emotion-first recovery relative to
@@ -724,6 +724,37 @@ param_section! {
 
 /// Most extra people a day `policy.extra_staff_by_weekday` may add.
 pub const MAX_EXTRA_STAFF: u32 = 100;
+
+/// Keys that were removed or renamed, with what to write instead: a config
+/// that still uses one gets this in its error rather than a bare "unknown
+/// key". Dotted paths, as sweep files write them.
+pub const RETIRED_KEYS: &[(&str, &str)] = &[
+    (
+        "customer.defection_max",
+        "was a defection probability per visit (before 2026-12-02); defection is now a hazard \
+         per year: write `customer.defection_per_year`, the old value x 365 x \
+         market.min_visit_rate / market.visit_interval_days (0.02 then was 0.065 a year)",
+    ),
+    (
+        "customer.transactional_defection",
+        "was a defection probability per visit (before 2026-12-02); defection is now a hazard \
+         per year: write `customer.transactional_defection_per_year`, the old value x 365 x \
+         market.min_visit_rate / market.transactional_interval_days (0.1 then was 0.097 a year)",
+    ),
+    (
+        "market.online_pull",
+        "was an extra defection probability per visit (before 2026-12-02); it is now a hazard \
+         per year: write `market.online_pull_per_year` (docs/MODEL.md M5 gives the default)",
+    ),
+];
+
+/// What to write instead of a retired key, if `dotted` is one.
+pub fn retired_key(dotted: &str) -> Option<&'static str> {
+    RETIRED_KEYS
+        .iter()
+        .find(|(key, _)| *key == dotted)
+        .map(|(_, instead)| *instead)
+}
 
 /// The valid range in words of one element of a list key
 /// (`policy.extra_staff_by_weekday[5]`), for the parser's type errors; the

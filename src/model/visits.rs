@@ -5,6 +5,7 @@
 //! under warn-then-refuse leaves for good.
 
 use crate::config::AbuseResponse;
+use crate::rng::exp;
 
 use super::arrivals::DAYS_PER_YEAR;
 use super::customers::{band, Origin, MAX_INTERVAL_DAYS};
@@ -54,25 +55,6 @@ impl Store {
             return;
         }
         let loyalty = self.loyalty(i);
-        let m = &self.config.market;
-        // The defection hazard runs in calendar time (Bolton 1998): the
-        // rates are per visit of a customer with no loyalty, who comes every
-        // base / min_visit_rate days; a more loyal customer, back sooner,
-        // has less time before the next visit in which to defect, so
-        // visiting more often does not add chances to leave.
-        let f = m.min_visit_rate;
-        let exposure = f / (f + (1.0 - f) * loyalty);
-        let defect_p = (if self.customers[i].relationship {
-            cu.defection_max
-        } else {
-            cu.transactional_defection
-        } + m.online_pull * self.profile.local_competition)
-            * (1.0 - loyalty)
-            * exposure;
-        if self.customer_rng.chance(defect_p) {
-            self.leave(slot, out);
-            return;
-        }
         // Returning visits follow the season and the weekday profile: the
         // interval is exponential in the visit clock (M5), counted from the
         // middle of today's stretch of it, and the visit falls on the day
@@ -83,6 +65,24 @@ impl Store {
         let days = (self.day_at(today + ahead) - f64::from(day)).max(1.0);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
+            self.leave(slot, out);
+            return;
+        }
+        // Defection is a hazard in calendar time (Bolton 1998): the rates
+        // are per year, so a customer is at risk over the days until the
+        // next visit, and how often customers come changes neither their
+        // yearly churn nor whether a loyal customer's extra visits are
+        // extra chances to leave.
+        let m = &self.config.market;
+        let hazard_per_year = (if self.customers[i].relationship {
+            cu.defection_per_year
+        } else {
+            cu.transactional_defection_per_year
+        } + m.online_pull_per_year * self.profile.local_competition)
+            * (1.0 - loyalty);
+        // Per 365 days, as the KPIs count a year (`annual_retention`).
+        let defect_p = 1.0 - exp(-hazard_per_year * days / 365.0);
+        if self.customer_rng.chance(defect_p) {
             self.leave(slot, out);
             return;
         }

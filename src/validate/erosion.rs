@@ -48,8 +48,8 @@ pub fn config(size: Size, tau_up: f64) -> Config {
     // return, no word of mouth), no season, no demand noise.
     c.market.nonroutine_share = 0.0;
     c.market.relationship = 0.0;
-    c.customer.transactional_defection = 1.0;
-    c.market.online_pull = 1.0;
+    c.customer.transactional_defection_per_year = 1000.0;
+    c.market.online_pull_per_year = 1000.0;
     c.customer.referral_conversion = 0.0;
     c.customer.deterrence = 0.0;
     c.market.unpredictability = 0.0;

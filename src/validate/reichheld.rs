@@ -31,9 +31,9 @@ pub fn run(size: Size) -> Outcome {
     let seed = 1990;
     let a = base();
     let mut b = base();
-    b.customer.defection_max *= HAZARD_FACTOR;
-    b.customer.transactional_defection *= HAZARD_FACTOR;
-    b.market.online_pull *= HAZARD_FACTOR;
+    b.customer.defection_per_year *= HAZARD_FACTOR;
+    b.customer.transactional_defection_per_year *= HAZARD_FACTOR;
+    b.market.online_pull_per_year *= HAZARD_FACTOR;
     let runs = compare_runs(&a, &b, seed, replications, &|| {});
     let years = f64::from(a.simulation.years_after_switch);
     let profit_a = runs.a.kpi("profit").expect("a KPI").mean / years;
@@ -81,8 +81,8 @@ pub fn run(size: Size) -> Outcome {
         ],
         setup: format!(
             "{replications} paired replications of the settled default store with \
-             staffing_rule = follows_demand; switch: defection_max, transactional_defection and \
-             online_pull x {HAZARD_FACTOR}; annual retention {:.3} -> {:.3}; profit before {:.0} EUR \
+             staffing_rule = follows_demand; switch: the defection hazards (defection_per_year, transactional_defection_per_year and \
+             online_pull_per_year) x {HAZARD_FACTOR}; annual retention {:.3} -> {:.3}; profit before {:.0} EUR \
              per year; long run over years {}-{} after the switch",
             r_a.mean,
             r_b.mean,
