@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError};
-use crate::engine::{run_replication, KPI_DEFS};
+use crate::engine::{replicate, Start, KPI_DEFS};
 
 use super::*;
 use crate::experiment::stats::Stats;
@@ -45,12 +45,20 @@ impl Sweep {
 
     /// KPI values of every replication of `configs`, all run in parallel
     /// (config, replication) by (config, replication); in config order.
+    /// A config with `simulation.shared_burn_in` has its shared burn-in
+    /// made once here (in parallel over the configs) for all its
+    /// replications; every shard makes the same.
     pub(super) fn kpi_values(&self, configs: &[&Config]) -> Vec<Vec<Vec<f64>>> {
         let n = u64::from(self.replications);
+        let starts: Vec<Start> = configs
+            .par_iter()
+            .map(|c| Start::of(c, self.seed))
+            .collect();
         let flat: Vec<Vec<f64>> = (0..configs.len() as u64 * n)
             .into_par_iter()
             .map(|x| {
-                run_replication(configs[(x / n) as usize], self.seed, x % n)
+                let c = (x / n) as usize;
+                replicate(configs[c], &starts[c], self.seed, x % n)
                     .kpis
                     .values()
             })
