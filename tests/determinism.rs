@@ -278,6 +278,21 @@ fn shared_burn_in_outputs_are_byte_identical_for_any_thread_count() {
     for ((name, a), (_, b)) in one.iter().zip(&three) {
         assert!(a == b, "{name} differs between --threads 1 and --threads 3");
     }
+    // The stores' drawn profiles are the shared chain's in every
+    // replication; their KPIs are not.
+    let stores = String::from_utf8_lossy(&one[4].1).into_owned();
+    let rows: Vec<Vec<&str>> = stores
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 40 * 3);
+    let drivers = 2..9;
+    for row in &rows {
+        let first = &rows[row[1].parse::<usize>().unwrap()];
+        assert_eq!(row[drivers.clone()], first[drivers.clone()], "{row:?}");
+    }
+    assert_ne!(rows[0][9..], rows[3][9..], "replications 0 and 1 alike");
 }
 
 /// The shared burn-in is replication 0's own, so replication 0 is the one
