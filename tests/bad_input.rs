@@ -112,6 +112,14 @@ fn zero_days() {
 }
 
 #[test]
+fn shared_burn_in_that_is_not_a_boolean() {
+    rejects(
+        "[simulation]\nshared_burn_in = 1\n",
+        &["bad.toml:2:", "simulation.shared_burn_in", "true or false"],
+    );
+}
+
+#[test]
 fn nan() {
     rejects(
         "[market]\nrelationship = nan\n",

@@ -181,15 +181,31 @@ fn report(config: &Config, results: &RunResults, out: &Path) -> String {
         .map(|r| f64::from(r.burn_in.days) / f64::from(effectchain::model::DAYS_PER_YEAR))
         .sum::<f64>()
         / reps.len().max(1) as f64;
-    let mut s = format!(
-        "{} replications of {} measured days after a burn-in of {:.1} years on average \
-         ({settled} of {} settled), seed {}\n\n",
-        reps.len(),
-        sim.days,
-        burn_years,
-        reps.len(),
-        results.seed
-    );
+    let mut s = if sim.shared_burn_in {
+        format!(
+            "{} replications of {} measured days after one shared burn-in of {:.1} years \
+             ({}; simulation.shared_burn_in), seed {}\n\n",
+            reps.len(),
+            sim.days,
+            burn_years,
+            if settled > 0 {
+                "settled"
+            } else {
+                "not settled"
+            },
+            results.seed
+        )
+    } else {
+        format!(
+            "{} replications of {} measured days after a burn-in of {:.1} years on average \
+             ({settled} of {} settled), seed {}\n\n",
+            reps.len(),
+            sim.days,
+            burn_years,
+            reps.len(),
+            results.seed
+        )
+    };
     s.push_str(&format!(
         "{:<20} {:>13}  {:<29} {}\n",
         "KPI", "mean", "95% CI", "unit"

@@ -338,7 +338,8 @@ impl Config {
 
     /// Every non-numeric parameter.
     pub fn other_params() -> Vec<OtherParamInfo> {
-        let mut all = Store::other_params();
+        let mut all = Simulation::other_params();
+        all.extend(Store::other_params());
         all.extend(Policy::other_params());
         all.extend(Erosion::other_params());
         all
@@ -404,7 +405,16 @@ impl Config {
 
     /// The resolved config as TOML text (defaults filled in).
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("a Config always serialises to TOML")
+        let text = toml::to_string(self).expect("a Config always serialises to TOML");
+        // `simulation.shared_burn_in` is written only when set, so the
+        // resolved config of a run without it (in manifests, reports and a
+        // sweep's fingerprints) reads as before the key existed. It is the
+        // last key of `[simulation]`, a line of its own.
+        if self.simulation.shared_burn_in {
+            text
+        } else {
+            text.replacen("\nshared_burn_in = false\n", "\n", 1)
+        }
     }
 }
 

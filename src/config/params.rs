@@ -153,6 +153,16 @@ param_section! {
         /// Master seed; replication k's random streams derive from (seed, k).
         seed: u64 = 42; "integer"; [0, i64::MAX];
     }
+    other {
+        /// `true` or `false` (default): with `true`, one burn-in per (config,
+        /// seed), made with replication 0's streams, is shared by every
+        /// replication, which starts its measured window from a copy of
+        /// that settled state with its streams re-keyed to (seed, k): much
+        /// faster, but the spread across replications then leaves out the
+        /// spread of settled states (for sweeps and screening, not final
+        /// answers; docs/EXPERIMENTS.md, Shared burn-in).
+        shared_burn_in: bool = false;
+    }
 }
 
 param_section! {

@@ -127,6 +127,18 @@ pub const SETTLE_CRITERION: &str = "whole 364-day years under the config's polic
     service standard each changed by less than settle_tolerance from the year before, or \
     burn_in_max_years";
 
+/// The shared burn-in's design (`simulation.shared_burn_in = true`), as the
+/// manifest and summary state it.
+pub const SHARED_BURN_IN: &str = "one burn-in per (config, seed), made with the streams of \
+    replication 0, shared by every replication: replication k starts its measured window (or, \
+    in compare, its switch) from a copy of that settled state whose random streams are re-keyed \
+    to (seed, k); the spread across replications leaves out the spread of settled states";
+
+/// The replication whose streams make the shared burn-in: with
+/// `simulation.shared_burn_in`, replication 0 is exactly the replication
+/// made without it.
+pub const SHARED_BURN_IN_REPLICATION: u64 = 0;
+
 /// How a replication's burn-in ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BurnIn {
@@ -193,6 +205,16 @@ impl Chain {
         BurnIn {
             days: self.day,
             settled,
+        }
+    }
+
+    /// Re-keys every store's random streams to replication `index` under
+    /// master seed `seed` (store `s` gets the streams of store `s` of that
+    /// replication), keeping the state: from the next day on the chain
+    /// draws what replication `index` would draw on the same day.
+    pub fn rekey(&mut self, seed: u64, index: u64) {
+        for (s, store) in self.stores.iter_mut().enumerate() {
+            store.rekey(seed, index, s as u32);
         }
     }
 
@@ -285,13 +307,67 @@ impl Chain {
     }
 }
 
+/// Where the replications of a (config, seed) start their measured window
+/// from: each its own burn-in (the default), or one settled state shared
+/// by all (`simulation.shared_burn_in`), made once by [`Start::of`].
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// Every replication burns in its own chain.
+    Own,
+    /// The chain of replication [`SHARED_BURN_IN_REPLICATION`] after its
+    /// burn-in, and how that burn-in ended.
+    Shared(Box<(Chain, BurnIn)>),
+}
+
+impl Start {
+    /// The start of `config`'s replications under master seed `seed`: with
+    /// `simulation.shared_burn_in`, runs the shared burn-in now (once per
+    /// run, not per replication).
+    pub fn of(config: &Config, seed: u64) -> Start {
+        if config.simulation.shared_burn_in {
+            let mut chain = Chain::new(config, seed, SHARED_BURN_IN_REPLICATION);
+            let burn_in = chain.burn_in(&config.simulation);
+            Start::Shared(Box::new((chain, burn_in)))
+        } else {
+            Start::Own
+        }
+    }
+
+    /// Replication `index`'s chain at the end of its burn-in: its own, or
+    /// a copy of the shared one re-keyed to (seed, index). `config` and
+    /// `seed` must be those the start was made with.
+    pub fn settled(&self, config: &Config, seed: u64, index: u64) -> (Chain, BurnIn) {
+        match self {
+            Start::Own => {
+                let mut chain = Chain::new(config, seed, index);
+                let burn_in = chain.burn_in(&config.simulation);
+                (chain, burn_in)
+            }
+            Start::Shared(shared) => {
+                let (chain, burn_in) = &**shared;
+                let mut chain = chain.clone();
+                chain.rekey(seed, index);
+                (chain, *burn_in)
+            }
+        }
+    }
+}
+
 /// Runs replication `index` of `config` with master seed `seed`: the burn-in
 /// under the config's policy, then `simulation.days` measured days.
 ///
-/// The config must have passed [`Config::validate`].
+/// The config must have passed [`Config::validate`]. With
+/// `simulation.shared_burn_in` the shared burn-in is made afresh for this
+/// one replication; runs of many replications make it once
+/// ([`Start::of`]) and call [`replicate`].
 pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
-    let mut chain = Chain::new(config, seed, index);
-    let burn_in = chain.burn_in(&config.simulation);
+    replicate(config, &Start::of(config, seed), seed, index)
+}
+
+/// Replication `index` of `config` from `start` (made by [`Start::of`]
+/// with the same config and seed).
+pub fn replicate(config: &Config, start: &Start, seed: u64, index: u64) -> Replication {
+    let (mut chain, burn_in) = start.settled(config, seed, index);
     chain.measure(
         config.simulation.days,
         config.economics.discount_rate,
@@ -307,10 +383,24 @@ pub fn run_replication(config: &Config, seed: u64, index: u64) -> Replication {
 /// draw the same random numbers from the switch on until their histories
 /// diverge (common random numbers). A turnaround programme
 /// (`chain.manager_change_sd`) starts at the switch in each arm whose
-/// config has one, so identical configs give identical arms.
+/// config has one, so identical configs give identical arms. With `a`'s
+/// `simulation.shared_burn_in` the pair starts from the shared settled
+/// state, re-keyed to (seed, index), made afresh for this pair; many pairs
+/// make it once ([`Start::of`] of `a`) and call [`switch`].
 pub fn run_switch(a: &Config, b: &Config, seed: u64, index: u64) -> (Replication, Replication) {
-    let mut arm_a = Chain::new(a, seed, index);
-    let burn_in = arm_a.burn_in(&a.simulation);
+    switch(a, b, &Start::of(a, seed), seed, index)
+}
+
+/// The pair `index` of [`run_switch`] from `start` (made by [`Start::of`]
+/// with `a` and the same seed).
+pub fn switch(
+    a: &Config,
+    b: &Config,
+    start: &Start,
+    seed: u64,
+    index: u64,
+) -> (Replication, Replication) {
+    let (mut arm_a, burn_in) = start.settled(a, seed, index);
     let mut arm_b = arm_a.clone();
     arm_b.switch_to(b);
     arm_a.start_programme();

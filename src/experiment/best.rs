@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use super::stats::{t_975, t_sf, t_upper_quantile, Stats};
 use super::sweep::{PointResult, Sweep};
-use crate::engine::{run_replication, KPI_DEFS};
+use crate::engine::{replicate, Start, KPI_DEFS};
 
 /// Familywise error rate of the tie tests.
 pub const ALPHA: f64 = 0.05;
@@ -106,11 +106,19 @@ fn differences(sweep: &Sweep, id: u64) -> Vec<f64> {
         .expect("profit is a KPI");
     let (config, baseline) = sweep.configs(&sweep.point(id)).expect("checked on load");
     let baseline = baseline.expect("a baseline");
+    // With `simulation.shared_burn_in`, each config's one burn-in (the
+    // sweep's own for the point).
+    let (start, start_baseline) = rayon::join(
+        || Start::of(&config, sweep.seed),
+        || Start::of(&baseline, sweep.seed),
+    );
     (0..u64::from(sweep.replications))
         .into_par_iter()
         .map(|k| {
-            run_replication(&config, sweep.seed, k).kpis.values()[profit]
-                - run_replication(&baseline, sweep.seed, k).kpis.values()[profit]
+            replicate(&config, &start, sweep.seed, k).kpis.values()[profit]
+                - replicate(&baseline, &start_baseline, sweep.seed, k)
+                    .kpis
+                    .values()[profit]
         })
         .collect()
 }

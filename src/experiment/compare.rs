@@ -15,7 +15,7 @@
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::engine::{run_replication, run_switch, Kpis, Replication, KPI_DEFS};
+use crate::engine::{replicate, switch, Kpis, Replication, Start, KPI_DEFS};
 
 use super::stats::Stats;
 use super::switch::SwitchAnalysis;
@@ -311,12 +311,14 @@ pub fn compare_runs(
     // pair's days only the profit difference is kept, which the switch
     // analysis needs per replication (its cumulative band is a two-pass
     // mean and sd over replications, day by day).
+    // With A's `simulation.shared_burn_in`, the one burn-in of the run.
+    let start = Start::of(a, seed);
     let (mut runs_a, mut runs_b) = (Summary::new(seed), Summary::new(seed));
     let mut daily_differences = Vec::with_capacity(replications as usize);
     in_order(
         u64::from(replications),
         |k| {
-            let pair = run_switch(a, b, seed, k);
+            let pair = switch(a, b, &start, seed, k);
             on_done();
             pair
         },
@@ -350,10 +352,11 @@ fn profit_differences(x: &Replication, y: &Replication) -> Vec<f64> {
 }
 
 /// Runs replication pairs: each burns in under `a`, then runs on under `a`
-/// and, switched from the same state, under `b` ([`run_switch`]). A
-/// `seed_b` different from `seed_a` runs `b` as an independent replication
-/// from its own day 0 instead, only to show what independent streams would
-/// cost (tests and docs).
+/// and, switched from the same state, under `b`
+/// ([`run_switch`](crate::engine::run_switch)). A `seed_b` different from
+/// `seed_a` runs `b` as an independent replication from its own day 0
+/// instead, only to show what independent streams would cost (tests and
+/// docs).
 pub fn run_pairs(
     a: &Config,
     b: &Config,
@@ -362,15 +365,20 @@ pub fn run_pairs(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> Vec<(Replication, Replication)> {
+    let (start_a, start_b) = if seed_a == seed_b {
+        (Start::of(a, seed_a), Start::Own)
+    } else {
+        rayon::join(|| Start::of(a, seed_a), || Start::of(b, seed_b))
+    };
     (0..u64::from(replications))
         .into_par_iter()
         .map(|k| {
             let pair = if seed_a == seed_b {
-                run_switch(a, b, seed_a, k)
+                switch(a, b, &start_a, seed_a, k)
             } else {
                 rayon::join(
-                    || run_replication(a, seed_a, k),
-                    || run_replication(b, seed_b, k),
+                    || replicate(a, &start_a, seed_a, k),
+                    || replicate(b, &start_b, seed_b, k),
                 )
             };
             on_done();

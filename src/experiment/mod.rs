@@ -4,7 +4,10 @@
 //! `run_replication(config, seed, k)` for every k, results are folded in k
 //! order as they come back (in batches, so memory stays flat), and every
 //! reduction runs sequentially in that order. The thread count therefore
-//! changes only how long a run takes.
+//! changes only how long a run takes. With `simulation.shared_burn_in` a
+//! run (and each shard of a sweep) first makes the shared burn-in once
+//! (`engine::Start::of`), then every replication starts from a re-keyed
+//! copy of it.
 
 pub mod best;
 pub mod check;
@@ -20,7 +23,7 @@ pub mod switch;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::engine::{run_replication, Replication, DAILY_DEFS, KPI_DEFS};
+use crate::engine::{replicate, Replication, Start, DAILY_DEFS, KPI_DEFS};
 pub use options::{run as run_with, Error, RunOptions};
 use stats::Running;
 pub use stats::Stats;
@@ -51,14 +54,16 @@ impl RunResults {
 
 /// Runs `config.simulation.replications` replications with
 /// `config.simulation.seed`. `on_done` is called once per finished
-/// replication (from worker threads), for progress reporting.
+/// replication (from worker threads), for progress reporting. With
+/// `simulation.shared_burn_in` the shared burn-in is made once, first.
 pub fn run(config: &Config, on_done: &(dyn Fn() + Sync)) -> RunResults {
     let seed = config.simulation.seed;
+    let start = Start::of(config, seed);
     let mut summary = Summary::new(seed);
     in_order(
         u64::from(config.simulation.replications),
         |k| {
-            let r = run_replication(config, seed, k);
+            let r = replicate(config, &start, seed, k);
             on_done();
             r
         },

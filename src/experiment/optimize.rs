@@ -48,7 +48,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
-use crate::engine::{run_replication, KPI_DEFS};
+use crate::engine::{replicate, Start, KPI_DEFS};
 use crate::input;
 use crate::rng::{Purpose, Stream};
 
@@ -769,9 +769,10 @@ impl Optimization {
             .par_iter()
             .map(|r| {
                 let (config, _) = sweep.configs(&r.values).expect("checked on load");
+                let start = Start::of(&config, sweep.seed);
                 (0..u64::from(sweep.replications))
                     .into_par_iter()
-                    .map(|k| run_replication(&config, sweep.seed, k).kpis.values()[index])
+                    .map(|k| replicate(&config, &start, sweep.seed, k).kpis.values()[index])
                     .collect()
             })
             .collect();

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::{RunResults, Summary, BATCH_PER_THREAD};
 use crate::config::{Checked, ConfigError};
-use crate::engine::run_replication;
+use crate::engine::{replicate, Start};
 
 /// How a run is carried out: on which threads, whether it may be stopped,
 /// and who hears of its progress. None of these changes the results, which
@@ -148,6 +148,10 @@ fn run_here(config: &Checked, options: &RunOptions<'_>) -> Result<RunResults, Er
     let total = u64::from(config.simulation.replications);
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let done = AtomicU64::new(0);
+    if cancelled() {
+        return Err(Error::Cancelled { done: 0, total });
+    }
+    let settled = Start::of(config, seed);
     let mut summary = Summary::new(seed);
     let batch = BATCH_PER_THREAD * rayon::current_num_threads() as u64;
     let mut start = 0;
@@ -161,7 +165,7 @@ fn run_here(config: &Checked, options: &RunOptions<'_>) -> Result<RunResults, Er
                     if cancelled() {
                         return None;
                     }
-                    let r = run_replication(config, seed, k);
+                    let r = replicate(config, &settled, seed, k);
                     let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if let Some(progress) = options.progress {
                         progress(d, total);

@@ -355,6 +355,20 @@ impl Store {
         self.plan_roster();
     }
 
+    /// Re-keys the store's random streams to those of store `index` in
+    /// replication `replication` under master seed `seed`, keeping every
+    /// agent and all other state. Every stream is re-seeded from its key at
+    /// the start of each day, so from the next day on the store draws what
+    /// that replication's store would draw on the same day: a copy of one
+    /// settled store re-keyed per replication starts each replication's own
+    /// random history from a shared state (`simulation.shared_burn_in`).
+    pub fn rekey(&mut self, seed: u64, replication: u64, index: u32) {
+        self.arrivals_rng = Stream::new(seed, replication, index, Purpose::Arrivals);
+        self.encounter_rng = Stream::new(seed, replication, index, Purpose::Encounters);
+        self.customer_rng = Stream::new(seed, replication, index, Purpose::Customers);
+        self.workforce_rng = Stream::new(seed, replication, index, Purpose::Workforce);
+    }
+
     /// Simulates one day and reports it.
     pub fn step(&mut self, day: u32) -> StoreDay {
         let mut out = StoreDay::default();

@@ -146,6 +146,10 @@ struct Meta<'a> {
     seed: u64,
     replications: usize,
     common_random_numbers: bool,
+    /// With A's `simulation.shared_burn_in`, the shared design; absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared_burn_in: Option<&'static str>,
     confidence_level: f64,
 }
 
@@ -179,6 +183,8 @@ struct Manifest<'a> {
     replications: usize,
     a: &'a Side<'a>,
     b: &'a Side<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared_burn_in: Option<&'static str>,
     config_a: &'a Config,
     config_b: &'a Config,
 }
@@ -441,6 +447,7 @@ pub fn render(
             seed: c.seed,
             replications: c.replications,
             common_random_numbers: true,
+            shared_burn_in: super::json::shared_burn_in(&a.config.simulation),
             confidence_level: 0.95,
         },
         verdict: verdict(runs, a, b),
@@ -570,6 +577,7 @@ pub fn render(
         replications: c.replications,
         a,
         b,
+        shared_burn_in: super::json::shared_burn_in(&a.config.simulation),
         config_a: a.config,
         config_b: b.config,
     };

@@ -60,6 +60,10 @@ struct BurnInMeta {
     replications_unsettled: usize,
     mean_days: f64,
     max_days: u32,
+    /// With `simulation.shared_burn_in`, the shared design
+    /// (`engine::SHARED_BURN_IN`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared: Option<&'static str>,
 }
 
 impl BurnInMeta {
@@ -80,8 +84,14 @@ impl BurnInMeta {
                 days.iter().map(|&d| f64::from(d)).sum::<f64>() / days.len() as f64
             },
             max_days: days.iter().copied().max().unwrap_or(0),
+            shared: shared_burn_in(sim),
         }
     }
+}
+
+/// The shared burn-in's design when the config asks for one.
+pub(super) fn shared_burn_in(sim: &crate::config::Simulation) -> Option<&'static str> {
+    sim.shared_burn_in.then_some(crate::engine::SHARED_BURN_IN)
 }
 
 #[derive(Serialize)]
@@ -135,6 +145,8 @@ struct Manifest<'a> {
     seed: u64,
     replications: usize,
     files: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shared_burn_in: Option<&'static str>,
     config: &'a Config,
     config_toml: String,
 }
@@ -166,6 +178,7 @@ pub fn manifest(results: &RunResults, info: &RunInfo<'_>) -> Result<Vec<u8>, Out
             seed: results.seed,
             replications: results.replications.len(),
             files: super::files(info.config),
+            shared_burn_in: shared_burn_in(&info.config.simulation),
             config: info.config,
             config_toml: info.config.to_toml(),
         },

@@ -41,7 +41,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::engine::{run_switch, Replication};
+use crate::engine::{switch, Replication, Start};
 use crate::experiment::compare::compare_runs;
 use crate::experiment::switch::DAYS_PER_YEAR;
 use crate::output::comparison::{self, Side};
@@ -268,7 +268,9 @@ async fn start_answer(State(app): State<Shared>, Json(ask): Json<Ask>) -> Respon
 }
 
 /// Runs replication pairs `from..to` of a what-if in the pool; `None` when
-/// the job was cancelled on the way.
+/// the job was cancelled on the way. With today's
+/// `simulation.shared_burn_in`, the pairs start from its shared burn-in,
+/// made again for each call (the same state each time).
 fn pairs(
     app: &App,
     job: &Job,
@@ -278,9 +280,10 @@ fn pairs(
 ) -> Option<Vec<(Replication, Replication)>> {
     let seed = s.today.simulation.seed;
     let batch: Vec<Option<(Replication, Replication)>> = app.settings.pool.install(|| {
+        let start = Start::of(&s.today, seed);
         (u64::from(from)..u64::from(to))
             .into_par_iter()
-            .map(|k| (!job.cancelled()).then(|| run_switch(&s.today, &s.what_if, seed, k)))
+            .map(|k| (!job.cancelled()).then(|| switch(&s.today, &s.what_if, &start, seed, k)))
             .collect()
     });
     batch.into_iter().collect()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError};
-use crate::engine::{run_replication, KPI_DEFS};
+use crate::engine::{replicate, Start, KPI_DEFS};
 
 use super::*;
 use crate::experiment::stats::Stats;
@@ -45,17 +45,35 @@ impl Sweep {
 
     /// KPI values of every replication of `configs`, all run in parallel
     /// (config, replication) by (config, replication); in config order.
+    /// A config with `simulation.shared_burn_in` has its shared burn-in
+    /// made once here for all its replications (every shard makes the
+    /// same), and the configs then go a thread count at a time, so no more
+    /// settled states are held at once than there are threads.
     pub(super) fn kpi_values(&self, configs: &[&Config]) -> Vec<Vec<Vec<f64>>> {
         let n = u64::from(self.replications);
-        let flat: Vec<Vec<f64>> = (0..configs.len() as u64 * n)
-            .into_par_iter()
-            .map(|x| {
-                run_replication(configs[(x / n) as usize], self.seed, x % n)
-                    .kpis
-                    .values()
-            })
-            .collect();
-        flat.chunks(n as usize).map(<[_]>::to_vec).collect()
+        let at_once = if configs.iter().any(|c| c.simulation.shared_burn_in) {
+            rayon::current_num_threads().max(1)
+        } else {
+            configs.len().max(1)
+        };
+        let mut values = Vec::with_capacity(configs.len());
+        for configs in configs.chunks(at_once) {
+            let starts: Vec<Start> = configs
+                .par_iter()
+                .map(|c| Start::of(c, self.seed))
+                .collect();
+            let flat: Vec<Vec<f64>> = (0..configs.len() as u64 * n)
+                .into_par_iter()
+                .map(|x| {
+                    let c = (x / n) as usize;
+                    replicate(configs[c], &starts[c], self.seed, x % n)
+                        .kpis
+                        .values()
+                })
+                .collect();
+            values.extend(flat.chunks(n as usize).map(<[_]>::to_vec));
+        }
+        values
     }
 
     /// One point's summaries from its replications' KPI values and, paired
