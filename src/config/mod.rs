@@ -489,7 +489,10 @@ mod tests {
     #[test]
     fn a_retired_key_says_what_to_write_instead() {
         let e = err("[customer]\ndefection_max = 0.02\n");
-        assert!(e.starts_with("t.toml:2:1: key `customer.defection_max`"), "{e}");
+        assert!(
+            e.starts_with("t.toml:2:1: key `customer.defection_max`"),
+            "{e}"
+        );
         assert!(e.contains("write `customer.defection_per_year`"), "{e}");
         let mut c = Config::default();
         let e = c
