@@ -235,7 +235,7 @@ param_section! {
         /// Pull of the online competitor: extra defection hazard per year
         /// of a customer with no loyalty, at the typical store's local
         /// competition.
-        online_pull_per_year: f64 = 0.115; "per year"; [0.0, 1000.0];
+        online_pull_per_year: f64 = 0.137; "per year"; [0.0, 1000.0];
         /// How much cheaper the online rival is (seed 003).
         online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
         /// Showrooming: relative loss of purchase probability per unit of
@@ -483,7 +483,7 @@ param_section! {
         on_spot_minutes: f64 = 10.0; "minutes"; [0.0, 600.0];
         /// Probability that a failure met technically escalates into verbal
         /// abuse of the employee, for a customer not prone to abuse.
-        escalation_rate: f64 = 0.005; "probability"; [0.0, 1.0];
+        escalation_rate: f64 = 0.006; "probability"; [0.0, 1.0];
         /// The same for a customer prone to abuse.
         abusive_escalation: f64 = 0.5; "probability"; [0.0, 1.0];
         /// Escalation under emotion-first recovery relative to
@@ -754,9 +754,20 @@ pub const RETIRED_KEYS: &[(&str, &str)] = &[
     (
         "market.online_pull",
         "was an extra defection probability per visit (before 2026-12-02); it is now a hazard \
-         per year: write `market.online_pull_per_year` (docs/MODEL.md M5 gives the default)",
+         per year, one pull for both kinds of customer: write `market.online_pull_per_year` \
+         (the default 0.048 a visit then became 0.137 a year, which keeps the default store's \
+         retention at 0.80: about 2.9 times the old value)",
     ),
 ];
+
+/// The error for a sweep or study parameter that is not a numeric config
+/// key: what to write instead when it is a retired one.
+pub fn not_a_numeric_key(dotted: &str) -> String {
+    match retired_key(dotted) {
+        Some(instead) => format!("this key {instead}"),
+        None => "not a numeric config key".into(),
+    }
+}
 
 /// What to write instead of a retired key, if `dotted` is one.
 pub fn retired_key(dotted: &str) -> Option<&'static str> {

@@ -181,6 +181,13 @@ impl Store {
 
     pub(super) fn arrivals(&mut self, day: u32, out: &mut StoreDay) {
         let weekday = (day % 7) as usize;
+        // Customers whose defection time, drawn at their last visit, falls
+        // today leave (M5), open or closed.
+        self.todays.clear();
+        self.customers.take_leaving(day, &mut self.todays);
+        for k in 0..self.todays.len() {
+            self.defect(self.todays[k], out);
+        }
         self.todays.clear();
         self.customers.take_visits(day, &mut self.todays);
         if self.intraday[weekday].hours() <= 0.0 {

@@ -93,7 +93,12 @@ pub struct Customers {
     free: Vec<u32>,
     /// First slot booked for each day of the ring, or `END`.
     first_booked: Vec<u32>,
-    /// The slot booked after this one on the same day, or `END`.
+    /// First slot booked to leave on each day of the ring, or `END`: a
+    /// customer who will defect before the next visit stays a customer
+    /// until the day of the defection (M5).
+    first_leaving: Vec<u32>,
+    /// The slot booked after this one on the same day (for a visit or for
+    /// leaving: a slot is on one list at a time), or `END`.
     next_booked: Vec<u32>,
     /// Living customers.
     pub active: u32,
@@ -120,6 +125,7 @@ impl Customers {
             list: Vec::new(),
             free: Vec::new(),
             first_booked: vec![END; CALENDAR_DAYS],
+            first_leaving: vec![END; CALENDAR_DAYS],
             next_booked: Vec::new(),
             active: 0,
             happiness_sum: 0.0,
@@ -207,6 +213,24 @@ impl Customers {
     fn book(&mut self, slot: u32, day: usize) {
         self.next_booked[slot as usize] = self.first_booked[day];
         self.first_booked[day] = slot;
+    }
+
+    /// Books the customer's defection `days_ahead` (clamped to
+    /// 1..=MAX_INTERVAL_DAYS) after `today`, instead of a next visit.
+    pub fn schedule_leaving(&mut self, slot: u32, today: u32, days_ahead: u32) {
+        let day = (today + days_ahead.clamp(1, MAX_INTERVAL_DAYS)) as usize % CALENDAR_DAYS;
+        self.next_booked[slot as usize] = self.first_leaving[day];
+        self.first_leaving[day] = slot;
+    }
+
+    /// Moves the customers booked to leave today into `into` (appending).
+    pub fn take_leaving(&mut self, today: u32, into: &mut Vec<u32>) {
+        let day = today as usize % CALENDAR_DAYS;
+        let mut slot = std::mem::replace(&mut self.first_leaving[day], END);
+        while slot != END {
+            into.push(slot);
+            slot = self.next_booked[slot as usize];
+        }
     }
 
     /// Moves today's booked visits into `into` (appending; the latest

@@ -5,7 +5,6 @@
 //! under warn-then-refuse leaves for good.
 
 use crate::config::AbuseResponse;
-use crate::rng::exp;
 
 use super::arrivals::DAYS_PER_YEAR;
 use super::customers::{band, Origin, MAX_INTERVAL_DAYS};
@@ -65,14 +64,18 @@ impl Store {
         let days = (self.day_at(today + ahead) - f64::from(day)).max(1.0);
         if days > f64::from(MAX_INTERVAL_DAYS) {
             // A customer not back within three years has lapsed.
-            self.leave(slot, out);
+            self.lapse(slot, out);
             return;
         }
         // Defection is a hazard in calendar time (Bolton 1998): the rates
-        // are per year, so a customer is at risk over the days until the
-        // next visit, and how often customers come changes neither their
-        // yearly churn nor whether a loyal customer's extra visits are
-        // extra chances to leave.
+        // are per year, and the customer is at risk over the days until
+        // the next visit. A defection time drawn before that visit ends the
+        // relationship on its day, and the customer is a customer until
+        // then (removing them now would shorten every lifetime by part of
+        // a gap, so that how often customers come would still set their
+        // churn). How often customers come changes neither their yearly
+        // churn nor whether a loyal customer's extra visits are extra
+        // chances to leave.
         let m = &self.config.market;
         let hazard_per_year = (if self.customers[i].relationship {
             cu.defection_per_year
@@ -80,10 +83,13 @@ impl Store {
             cu.transactional_defection_per_year
         } + m.online_pull_per_year * self.profile.local_competition)
             * (1.0 - loyalty);
-        // Per 365 days, as the KPIs count a year (`annual_retention`).
-        let defect_p = 1.0 - exp(-hazard_per_year * days / 365.0);
-        if self.customer_rng.chance(defect_p) {
-            self.leave(slot, out);
+        // Per 365 days, as the KPIs count a year (`annual_retention`): the
+        // defection time is 365 E / hazard days, E a unit exponential.
+        let e = self.customer_rng.exp1();
+        if e * 365.0 < hazard_per_year * days {
+            count_return_share(self.customers[i].happiness, 0.0, out);
+            let leaving = (e * 365.0 / hazard_per_year) as u32;
+            self.customers.schedule_leaving(slot, day, leaving.max(1));
             return;
         }
         let visit = day + days as u32;
@@ -96,12 +102,17 @@ impl Store {
         self.customers.schedule(slot, day, visit - day);
     }
 
-    /// The customer defects or lapses: no return follows the visit, the
-    /// defection is counted in total and by the satisfaction band the
-    /// customer leaves from, and the slot is recycled.
-    fn leave(&mut self, slot: u32, out: &mut StoreDay) {
+    /// The customer lapses: no return follows the visit, and the customer
+    /// is counted as a defection at once.
+    fn lapse(&mut self, slot: u32, out: &mut StoreDay) {
+        count_return_share(self.customers[slot as usize].happiness, 0.0, out);
+        self.defect(slot, out);
+    }
+
+    /// The customer defects: counted in total and by the satisfaction band
+    /// the customer leaves from, and the slot is recycled.
+    pub(super) fn defect(&mut self, slot: u32, out: &mut StoreDay) {
         let happiness = self.customers[slot as usize].happiness;
-        count_return_share(happiness, 0.0, out);
         out.defections += 1.0;
         match band(happiness) {
             0 => out.defections_low += 1.0,

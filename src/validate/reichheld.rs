@@ -1,6 +1,6 @@
 //! Reichheld & Sasser (1990): cutting annual customer defection by five
 //! percentage points raises profit by 25% to 85%. In the settled default
-//! store, with staffing that follows demand, the per-visit defection
+//! store, with staffing that follows demand, the yearly defection
 //! hazards (relationship, transactional and the online pull) are lowered
 //! so that annual defection (1 - annual retention) falls by five points;
 //! the long-run yearly profit difference after the switch, relative to the
@@ -15,9 +15,9 @@ pub const NAME: &str = "reichheld";
 pub const TITLE: &str = "Reichheld & Sasser: five points less defection";
 
 /// Hazard factor that takes an annual retention of about 0.82 to 0.87
-/// (ln 0.87 / ln 0.82 = 0.70 on the defection rate; 0.66 on the per-visit
-/// hazards, as lapses and the interval stretch of the less loyal add
-/// defection the hazards do not scale).
+/// (ln 0.87 / ln 0.82 = 0.70 on the defection rate; 0.66 on the hazards,
+/// as lapses, an interval above three years, add defection the hazards do
+/// not scale).
 pub const HAZARD_FACTOR: f64 = 0.66;
 
 fn base() -> Config {

@@ -418,7 +418,7 @@ impl Study {
                 return Err(input::key_error(
                     file,
                     &key,
-                    "not a numeric config key".into(),
+                    crate::config::params::not_a_numeric_key(path),
                 ));
             };
             parameters.push(Parameter::range(

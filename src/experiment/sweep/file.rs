@@ -237,7 +237,7 @@ impl Sweep {
                                 err(
                                     file,
                                     Some(format!("points.\"{n}\"")),
-                                    "not a numeric config key".into(),
+                                    crate::config::params::not_a_numeric_key(n),
                                 )
                             })
                     })
@@ -544,7 +544,7 @@ fn parameters(
             return Err(err(
                 file,
                 Some(key_of(path)),
-                "not a numeric config key".into(),
+                crate::config::params::not_a_numeric_key(path),
             ));
         };
         if let Some(values) = &p.values {

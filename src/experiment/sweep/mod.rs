@@ -189,6 +189,18 @@ mod tests {
     }
 
     #[test]
+    fn a_retired_parameter_says_what_to_write_instead() {
+        let (_d, sweep) =
+            sweep_file("[parameters.\"market.online_pull\"]\nfrom = 0.02\nto = 0.06\nsteps = 2\n");
+        let e = sweep.unwrap_err().to_string();
+        assert!(e.contains("write `market.online_pull_per_year`"), "{e}");
+        let (_d, sweep) =
+            sweep_file("design = \"list\"\n[[points]]\n\"customer.defection_max\" = 0.02\n");
+        let e = sweep.unwrap_err().to_string();
+        assert!(e.contains("write `customer.defection_per_year`"), "{e}");
+    }
+
+    #[test]
     fn latin_hypercube_fills_every_stratum_once() {
         let (_d, sweep) = sweep_file(
             "design = \"latin_hypercube\"\nsamples = 50\n\
