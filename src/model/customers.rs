@@ -6,7 +6,9 @@
 //! field (and a 40-byte record straddled two lines in every other slot).
 //! A customer is a slot index; slots of defected customers are recycled through a free list, so memory
 //! follows the active customer base, not the horizon. Each living customer
-//! sits in exactly one calendar bucket: the day of their next visit. Days are
+//! sits in exactly one calendar bucket: the day of their next visit, or,
+//! for a customer who will defect before it, the day they leave (a second
+//! ring of buckets, threaded through the same links, M5). Days are
 //! kept in a ring of `MAX_INTERVAL_DAYS + 1` buckets, so scheduling and
 //! draining are O(1) per visit and nothing ever scans the whole base. A
 //! bucket is a list threaded through `next_booked`, one `u32` per slot:
