@@ -235,7 +235,7 @@ param_section! {
         /// Pull of the online competitor: extra defection hazard per year
         /// of a customer with no loyalty, at the typical store's local
         /// competition.
-        online_pull_per_year: f64 = 0.137; "per year"; [0.0, 1000.0];
+        online_pull_per_year: f64 = 0.168; "per year"; [0.0, 1000.0];
         /// How much cheaper the online rival is (seed 003).
         online_price_gap: f64 = 0.05; "fraction"; [0.0, 1.0];
         /// Showrooming: relative loss of purchase probability per unit of
@@ -754,9 +754,10 @@ pub const RETIRED_KEYS: &[(&str, &str)] = &[
     (
         "market.online_pull",
         "was an extra defection probability per visit (before 2026-12-02); it is now a hazard \
-         per year, one pull for both kinds of customer: write `market.online_pull_per_year` \
-         (the default 0.048 a visit then became 0.137 a year, which keeps the default store's \
-         retention at 0.80: about 2.9 times the old value)",
+         per year, one pull for both kinds of customer: write `market.online_pull_per_year`; \
+         there is no exact conversion (a per-visit pull was a yearly one that grew with how \
+         often a customer came), but the default 0.048 a visit was re-fitted to 0.168 a year, \
+         which keeps the default store's retention at 0.80",
     ),
 ];
 

@@ -62,11 +62,10 @@ impl Store {
         let ahead = mean * self.customer_rng.exp1();
         let today = 0.5 * (self.clock_at(day) + self.clock_at(day + 1));
         let days = (self.day_at(today + ahead) - f64::from(day)).max(1.0);
-        if days > f64::from(MAX_INTERVAL_DAYS) {
-            // A customer not back within three years has lapsed.
-            self.lapse(slot, out);
-            return;
-        }
+        // A customer not back within three years lapses: at risk of
+        // defecting until then, and gone on that day if not before.
+        let lapses = days > f64::from(MAX_INTERVAL_DAYS);
+        let at_risk = days.min(f64::from(MAX_INTERVAL_DAYS));
         // Defection is a hazard in calendar time (Bolton 1998): the rates
         // are per year, and the customer is at risk over the days until
         // the next visit. A defection time drawn before that visit ends the
@@ -86,10 +85,16 @@ impl Store {
         // Per 365 days, as the KPIs count a year (`annual_retention`): the
         // defection time is 365 E / hazard days, E a unit exponential.
         let e = self.customer_rng.exp1();
-        if e * 365.0 < hazard_per_year * days {
+        if e * 365.0 < hazard_per_year * at_risk {
             count_return_share(self.customers[i].happiness, 0.0, out);
             let leaving = (e * 365.0 / hazard_per_year) as u32;
             self.customers.schedule_leaving(slot, day, leaving.max(1));
+            return;
+        }
+        if lapses {
+            count_return_share(self.customers[i].happiness, 0.0, out);
+            self.customers
+                .schedule_leaving(slot, day, MAX_INTERVAL_DAYS);
             return;
         }
         let visit = day + days as u32;
@@ -102,14 +107,8 @@ impl Store {
         self.customers.schedule(slot, day, visit - day);
     }
 
-    /// The customer lapses: no return follows the visit, and the customer
-    /// is counted as a defection at once.
-    fn lapse(&mut self, slot: u32, out: &mut StoreDay) {
-        count_return_share(self.customers[slot as usize].happiness, 0.0, out);
-        self.defect(slot, out);
-    }
-
-    /// The customer defects: counted in total and by the satisfaction band
+    /// The customer defects or lapses, on the day booked for it at the last
+    /// visit: counted in total and by the satisfaction band
     /// the customer leaves from, and the slot is recycled.
     pub(super) fn defect(&mut self, slot: u32, out: &mut StoreDay) {
         let happiness = self.customers[slot as usize].happiness;

@@ -325,7 +325,7 @@ pub const HINGES: &[(&str, &str)] = &[
     // The third of the constants whose plausible range holds the latitude
     // answer's break-even (docs/VALIDATION.md, "How sure is the sign"); the
     // tornado's half and one and a half times the default (0.75 to 2.25
-    // EUR) do not reach it (3.06), as they do not reach the time cost's.
+    // EUR) do not reach it (3.21), as they do not reach the time cost's.
     (
         "service.goodwill_per_customer",
         "cost of latitude's goodwill gestures",
