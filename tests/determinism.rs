@@ -3,6 +3,7 @@
 //! kills and resubmissions.
 
 use std::fs;
+use std::time::{Duration, Instant};
 
 use crate::util::{effectchain, read_outputs, scenario, TINY};
 
@@ -86,10 +87,23 @@ fn the_seed_changes_the_results() {
 /// mid-run (a cancel, a time limit); then the whole array runs again,
 /// unchanged (finished shards exit 0 at once, the killed one continues);
 /// the merge equals the unsharded run byte for byte.
+/// Kills a running sweep once its `points.partial.csv` has `lines` lines
+/// (header included; at most a minute), and returns the lines it left.
+fn kill_at_lines(mut child: std::process::Child, partial: &std::path::Path, lines: usize) -> usize {
+    let start = Instant::now();
+    while fs::read_to_string(partial).map_or(0, |t| t.lines().count()) < lines
+        && start.elapsed() < Duration::from_secs(60)
+    {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    fs::read_to_string(partial).unwrap().lines().count()
+}
+
 #[test]
 fn a_killed_and_resubmitted_shard_array_merges_to_the_unsharded_bytes() {
     use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
 
     // Slow enough per point (one thread) to be killed between points.
     let (dir, _) = scenario(
@@ -127,7 +141,7 @@ fn a_killed_and_resubmitted_shard_array_merges_to_the_unsharded_bytes() {
     let task_out = |i: u32| format!("arr/shard-{i}-of-3");
     // Task 2 killed after its first rows.
     let killed = d.join(task_out(2));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_effectchain"))
+    let child = Command::new(env!("CARGO_BIN_EXE_effectchain"))
         .current_dir(d)
         .args([
             "sweep",
@@ -145,16 +159,7 @@ fn a_killed_and_resubmitted_shard_array_merges_to_the_unsharded_bytes() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let partial = killed.join("points.partial.csv");
-    let start = Instant::now();
-    while fs::read_to_string(&partial).map_or(0, |t| t.lines().count()) < 3
-        && start.elapsed() < Duration::from_secs(60)
-    {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let rows = fs::read_to_string(&partial).unwrap().lines().count() - 1;
+    let rows = kill_at_lines(child, &killed.join("points.partial.csv"), 3) - 1;
     assert!((2..8).contains(&rows), "killed after {rows} of 8 rows");
     for i in [1, 3] {
         sweep(
@@ -414,7 +419,6 @@ fn a_compare_with_a_shared_burn_in_is_byte_identical_for_any_thread_count() {
 #[test]
 fn a_sweep_with_a_shared_burn_in_is_the_same_whole_sharded_and_resumed() {
     use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
 
     let base = shared(
         &TINY
@@ -466,7 +470,7 @@ fn a_sweep_with_a_shared_burn_in_is_the_same_whole_sharded_and_resumed() {
         .unwrap();
     assert!(merged.status.success(), "{merged:?}");
     // Killed after its first rows, then the same command again.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_effectchain"))
+    let child = Command::new(env!("CARGO_BIN_EXE_effectchain"))
         .current_dir(d)
         .args([
             "sweep",
@@ -482,15 +486,7 @@ fn a_sweep_with_a_shared_burn_in_is_the_same_whole_sharded_and_resumed() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let partial = d.join("killed/points.partial.csv");
-    let start = Instant::now();
-    while fs::read_to_string(&partial).map_or(0, |t| t.lines().count()) < 2
-        && start.elapsed() < Duration::from_secs(60)
-    {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_at_lines(child, &d.join("killed/points.partial.csv"), 2);
     sweep("s.toml", &["-o", "killed", "-j", "2"]);
     let points = |out: &str| fs::read(d.join(out).join("points.csv")).unwrap();
     assert!(points("whole") == points("merged"), "merged shards differ");

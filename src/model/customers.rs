@@ -199,51 +199,67 @@ impl Customers {
     /// after `today`.
     #[inline]
     pub fn schedule(&mut self, slot: u32, today: u32, days_ahead: u32) {
-        let day = (today + days_ahead.clamp(1, MAX_INTERVAL_DAYS)) as usize % CALENDAR_DAYS;
-        self.book(slot, day);
+        push(
+            &mut self.first_booked,
+            &mut self.next_booked,
+            slot,
+            ring_day(today, days_ahead),
+        );
     }
 
     /// Books a visit on `day` (at most MAX_INTERVAL_DAYS; used on day 0 to
     /// spread the initial base).
     pub fn schedule_at(&mut self, slot: u32, day: u32) {
         let day = day.min(MAX_INTERVAL_DAYS) as usize % CALENDAR_DAYS;
-        self.book(slot, day);
-    }
-
-    /// Puts `slot` at the head of ring day `day`'s list.
-    #[inline]
-    fn book(&mut self, slot: u32, day: usize) {
-        self.next_booked[slot as usize] = self.first_booked[day];
-        self.first_booked[day] = slot;
+        push(&mut self.first_booked, &mut self.next_booked, slot, day);
     }
 
     /// Books the customer's defection `days_ahead` (clamped to
     /// 1..=MAX_INTERVAL_DAYS) after `today`, instead of a next visit.
     pub fn schedule_leaving(&mut self, slot: u32, today: u32, days_ahead: u32) {
-        let day = (today + days_ahead.clamp(1, MAX_INTERVAL_DAYS)) as usize % CALENDAR_DAYS;
-        self.next_booked[slot as usize] = self.first_leaving[day];
-        self.first_leaving[day] = slot;
+        push(
+            &mut self.first_leaving,
+            &mut self.next_booked,
+            slot,
+            ring_day(today, days_ahead),
+        );
     }
 
     /// Moves the customers booked to leave today into `into` (appending).
     pub fn take_leaving(&mut self, today: u32, into: &mut Vec<u32>) {
-        let day = today as usize % CALENDAR_DAYS;
-        let mut slot = std::mem::replace(&mut self.first_leaving[day], END);
-        while slot != END {
-            into.push(slot);
-            slot = self.next_booked[slot as usize];
-        }
+        drain(&mut self.first_leaving, &self.next_booked, today, into);
     }
 
     /// Moves today's booked visits into `into` (appending; the latest
     /// booked first, the arrival order is shuffled afterwards).
     pub fn take_visits(&mut self, today: u32, into: &mut Vec<u32>) {
-        let day = today as usize % CALENDAR_DAYS;
-        let mut slot = std::mem::replace(&mut self.first_booked[day], END);
-        while slot != END {
-            into.push(slot);
-            slot = self.next_booked[slot as usize];
-        }
+        drain(&mut self.first_booked, &self.next_booked, today, into);
+    }
+}
+
+/// The ring day `days_ahead` (clamped to 1..=MAX_INTERVAL_DAYS) after
+/// `today`.
+#[inline]
+fn ring_day(today: u32, days_ahead: u32) -> usize {
+    (today + days_ahead.clamp(1, MAX_INTERVAL_DAYS)) as usize % CALENDAR_DAYS
+}
+
+/// Puts `slot` at the head of ring day `day`'s list in one of the two rings
+/// (`heads`), threaded through `links`.
+#[inline]
+fn push(heads: &mut [u32], links: &mut [u32], slot: u32, day: usize) {
+    links[slot as usize] = heads[day];
+    heads[day] = slot;
+}
+
+/// Empties ring day `today`'s list of one of the two rings into `into`
+/// (appending; the latest booked first).
+#[inline]
+fn drain(heads: &mut [u32], links: &[u32], today: u32, into: &mut Vec<u32>) {
+    let mut slot = std::mem::replace(&mut heads[today as usize % CALENDAR_DAYS], END);
+    while slot != END {
+        into.push(slot);
+        slot = links[slot as usize];
     }
 }
 
