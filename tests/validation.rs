@@ -36,19 +36,12 @@ fn check(name: &str) {
 
 #[test]
 fn sears_chain() {
-    // In the year after the programme, customers' happiness has moved only
-    // part of the way: see docs/VALIDATION.md, Known departures. The growth
-    // slope passes the full run (checked by .ci/run against
-    // docs/VALIDATION.md); the reduced run's 10 chains put it near the
-    // band's upper edge (1.01, CI 0.71 to 1.30), so here it must only have
-    // the chain's direction: stores whose staff gained gained revenue.
-    let outcome = check_except(
-        "sears",
-        &[
-            "customer impression per +5 employee-attitude units",
-            "revenue growth per +5 employee-attitude units",
-        ],
-    );
+    // The impression (a survey of the year's shoppers) must pass as in the
+    // full run. The growth slope passes the full run (checked by .ci/run
+    // against docs/VALIDATION.md); the reduced run's 10 chains put it above
+    // the band's upper edge (1.05, CI 0.72 to 1.37), so here it must only
+    // have the chain's direction: stores whose staff gained gained revenue.
+    let outcome = check_except("sears", &["revenue growth per +5 employee-attitude units"]);
     let growth = criterion(&outcome, "revenue growth per +5 employee-attitude units");
     assert_ci(
         growth,
@@ -154,9 +147,10 @@ fn de_matos_recovery_paradox() {
 
 #[test]
 fn harter_business_unit_correlations() {
-    // The full run fails three of the four correlations (docs/VALIDATION.md,
+    // The full run fails two of the four correlations (docs/VALIDATION.md,
     // Known departures): customer satisfaction is linked more tightly than
-    // in the field, and productivity and profit show no link beyond noise.
+    // in the field and productivity shows no link beyond noise; profit
+    // passes at its band's lower edge.
     // The reduced run's four chains of 20 stores cannot resolve turnover or
     // profit either (CIs about 0.4 and 0.6 wide), so all four are listed and
     // the full run's table is checked by .ci/run against docs/VALIDATION.md.

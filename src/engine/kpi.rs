@@ -94,6 +94,7 @@ value_table! {
         market_share, "fraction", "living customers at the end / the most the catchment allows";
         annual_retention, "fraction/year", "share of customers kept per year, from the defection rate";
         mean_happiness, "0-1", "mean customer happiness, averaged over days";
+        shopper_happiness, "0-1", "mean happiness of the visitors just after their visit, over all visits (a survey of the period's shoppers)";
         staff_satisfaction, "0-1", "mean staff satisfaction, averaged over days";
         exhaustion, "0-1", "mean staff exhaustion, averaged over days";
         headcount, "employees", "filled positions, mean over days";
@@ -207,6 +208,7 @@ impl Kpis {
             market_share: ratio(t.last.active_customers, t.last.potential_customers),
             annual_retention,
             mean_happiness: t.happiness_mean_sum / days,
+            shopper_happiness: ratio(s.shopper_happiness_sum, s.visits),
             staff_satisfaction: t.satisfaction_mean_sum / days,
             exhaustion: t.exhaustion_mean_sum / days,
             headcount: mean_headcount,

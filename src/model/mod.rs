@@ -161,6 +161,9 @@ store_day! {
     active_customers,
     /// Sum of happiness over living customers.
     happiness_sum,
+    /// Sum over the day's visits (served or not) of the visitor's happiness
+    /// just after the visit: what a survey of the day's shoppers reads.
+    shopper_happiness_sum,
     /// Sum of satisfaction over employed staff.
     satisfaction_sum,
     /// Sum of exhaustion over employed staff.

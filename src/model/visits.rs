@@ -34,6 +34,7 @@ impl Store {
         out: &mut StoreDay,
     ) {
         self.update_customer(slot, experience, failure, employee);
+        out.shopper_happiness_sum += f64::from(self.customers[slot as usize].happiness);
         let cu = &self.config.customer;
         if experience < cu.wom_negative_threshold {
             out.told_negative += cu.wom_negative_contacts;

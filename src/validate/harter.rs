@@ -9,7 +9,9 @@
 //! meta-analysis correlated units within each company and then averaged
 //! over companies), averaged over replications with a t-interval.
 //! Staff satisfaction and customer satisfaction are the store's
-//! `staff_satisfaction` and `mean_happiness`, turnover its
+//! `staff_satisfaction` and `shopper_happiness` (customer satisfaction as
+//! the units' customer surveys read it: the year's visitors just after
+//! their visits), turnover its
 //! `annual_turnover`, productivity its revenue per paid hour, profit its
 //! profit over the measured year.
 
@@ -60,7 +62,7 @@ fn store_row(k: &crate::engine::Kpis, days: f64) -> [f64; 5] {
     let paid_hours = k.paid_hours_per_employee_week * k.headcount * days / 7.0;
     [
         k.staff_satisfaction,
-        k.mean_happiness,
+        k.shopper_happiness,
         k.annual_turnover,
         if paid_hours > 0.0 {
             k.revenue / paid_hours
@@ -134,7 +136,7 @@ pub fn run(size: Size) -> Outcome {
              need {}, staffing {}, relationship mix {}, offer {}), one measured year after the burn-in; one \
              Pearson correlation across the stores of each chain, averaged over the chains; \
              productivity = revenue per paid hour, turnover = annual_turnover, customer \
-             satisfaction = mean_happiness",
+             satisfaction = shopper_happiness (the year's visitors just after their visits)",
             config.chain.stores,
             config.chain.manager_quality_sd,
             config.chain.market_size_sd,
@@ -169,7 +171,7 @@ pub fn run(size: Size) -> Outcome {
                     })
                     .collect(),
             },
-            scatter("customers", 1, "mean customer happiness (0-1)", "mean_happiness"),
+            scatter("customers", 1, "visitors' happiness after their visit (0-1)", "shopper_happiness"),
             scatter("turnover", 2, "annual turnover (per year)", "annual_turnover"),
             scatter("productivity", 3, "revenue per paid hour (EUR/hour)", "revenue_per_paid_hour"),
             scatter("profit", 4, "profit over the year (EUR)", "profit"),

@@ -12,8 +12,9 @@
 //! stores than in others), and the chain is measured for the year after
 //! (same 364-day calendar window, so seasons cancel). Per store: the change
 //! of the employee-attitude index (mean staff satisfaction, 0-100), the
-//! change of the customer-impression index (mean customer happiness,
-//! 0-100), and revenue growth (year after over year before, in percent).
+//! change of the customer-impression index (the mean happiness of the
+//! year's visitors just after their visits, as a survey of the store's
+//! shoppers reads it, 0-100), and revenue growth (year after over year before, in percent).
 //! Slopes come from least squares across the stores of one chain, as the
 //! study's did, and are averaged over replications (each a chain of its
 //! own) for the CI.
@@ -61,7 +62,7 @@ pub fn store_changes(before: &Replication, after: &Replication) -> Vec<[f64; 3]>
         .map(|(b, a)| {
             [
                 100.0 * (a.kpis.staff_satisfaction - b.kpis.staff_satisfaction),
-                100.0 * (a.kpis.mean_happiness - b.kpis.mean_happiness),
+                100.0 * (a.kpis.shopper_happiness - b.kpis.shopper_happiness),
                 if b.kpis.revenue > 0.0 {
                     100.0 * (a.kpis.revenue / b.kpis.revenue - 1.0)
                 } else {
