@@ -174,6 +174,27 @@ fn compare_configs(a: &str, b: &str) -> (tempfile::TempDir, std::process::Output
 }
 
 #[test]
+fn compare_refuses_a_shared_burn_in_asked_for_in_b_only() {
+    // The design is A's [simulation]; B turning the shared burn-in on would
+    // be ignored silently.
+    let (dir, output) = compare_configs(
+        "[simulation]\ndays = 7\n",
+        "[policy]\nlatitude = 0.5\n\n[simulation]\nshared_burn_in = true\n",
+    );
+    assert_one_line_error(
+        &output,
+        2,
+        &[
+            "b.toml:5:1",
+            "simulation.shared_burn_in",
+            "a.toml",
+            "ignored",
+        ],
+    );
+    assert_eq!(entries(dir.path()), ["a.toml", "b.toml"]);
+}
+
+#[test]
 fn compare_refuses_a_b_that_differs_before_the_switch() {
     // B's chain spreads set up the stores on day 0; a comparison switches
     // one running chain from A to B, so they would be ignored silently.

@@ -329,6 +329,47 @@ fn the_api_answers_as_compare_does_and_stays_bounded() {
     );
 }
 
+/// With `simulation.shared_burn_in` the what-if's pairs start from one
+/// shared burn-in, made once for the job's batches (4, 10, then 12 pairs):
+/// the answer is `compare`'s with the same key.
+#[test]
+fn a_shared_burn_in_answers_as_compare_does() {
+    let store = STORE.replace(
+        "burn_in_min_years = 0\nburn_in_max_years = 0\n",
+        "burn_in_min_years = 1\nburn_in_max_years = 1\nshared_burn_in = true\n",
+    );
+    assert!(store.contains("shared_burn_in = true"));
+    let (dir, config) = scenario("store.toml", &store);
+    let (_server, addr) = start_server(&config);
+    let changes = json!({"policy.latitude": 0.8});
+    let job = post(addr, "/api/answer", &json!({ "changes": changes }))["job"]
+        .as_u64()
+        .unwrap();
+    let p = finished(addr, job);
+    assert_eq!(p["state"], "done");
+    let config_of = |side: &str| -> String {
+        let (status, text) = http(
+            addr,
+            "POST",
+            "/api/config",
+            Some(&json!({"changes": changes, "side": side})),
+            None,
+        );
+        assert_eq!(status, 200);
+        text
+    };
+    let (today, what_if) = (config_of("today"), config_of("what-if"));
+    assert!(
+        Config::from_toml_str(&today, "t")
+            .unwrap()
+            .simulation
+            .shared_burn_in
+    );
+    let (verdict, long_run) = compare_says(dir.path(), &today, &what_if, 12);
+    assert_eq!(p["result"]["verdict"], verdict.as_str());
+    assert_eq!(p["result"]["long_run"]["mean"].as_f64(), Some(long_run));
+}
+
 // ---------------------------------------------------------------------------
 // The page in headless Chromium, through chromedriver.
 

@@ -105,6 +105,26 @@ fn fixed_key_error((a, in_a): (&Path, f64), (b, in_b): (&Path, f64), key: &str) 
     )
 }
 
+/// The error for a B that asks for the shared burn-in A does not have:
+/// the run's design is A's `[simulation]`, which B's other keys routinely
+/// leave at their defaults, but a B that turns this key on means it, and
+/// ignoring it would change what the comparison's intervals mean without
+/// a word (docs/EXPERIMENTS.md, Shared burn-in).
+fn shared_burn_in_in_b_error(a: &Path, b: &Path) -> String {
+    let key = "simulation.shared_burn_in";
+    let text = std::fs::read_to_string(b).unwrap_or_default();
+    let at = effectchain::input::find_key(&text, key)
+        .map(|(line, col)| format!(":{line}:{col}"))
+        .unwrap_or_default();
+    format!(
+        "{}{at}: key `{key}`: true here but false in {}; compare runs the design of A's \
+         [simulation] (seed, replications, burn-in), so B's value would be ignored. Set \
+         `shared_burn_in = true` under [simulation] in A, or remove it from B",
+        b.display(),
+        a.display()
+    )
+}
+
 /// Runs `effectchain compare`.
 pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
     let load = |p: &Path| Config::from_file(p).map_err(|e| CliError::input(e.to_string()));
@@ -122,6 +142,10 @@ pub fn execute(args: &CompareArgs) -> Result<(), CliError> {
             (&args.b, *in_b),
             key,
         )));
+    }
+
+    if b.simulation.shared_burn_in && !a.simulation.shared_burn_in {
+        return Err(CliError::input(shared_burn_in_in_b_error(&args.a, &args.b)));
     }
 
     let pool = build_pool(args.execution.threads)?;

@@ -267,30 +267,41 @@ async fn start_answer(State(app): State<Shared>, Json(ask): Json<Ask>) -> Respon
     Json(json!({ "job": id })).into_response()
 }
 
-/// Runs replication pairs `from..to` of a what-if in the pool; `None` when
-/// the job was cancelled on the way. With today's
-/// `simulation.shared_burn_in`, the pairs start from its shared burn-in,
-/// made again for each call (the same state each time).
+/// Runs replication pairs `from..to` of a what-if in the pool, from
+/// `start` (today's [`Start`]); `None` when the job was cancelled on the
+/// way.
 fn pairs(
     app: &App,
     job: &Job,
     s: &Scenario,
-    from: u32,
-    to: u32,
+    start: &Start,
+    (from, to): (u32, u32),
 ) -> Option<Vec<(Replication, Replication)>> {
     let seed = s.today.simulation.seed;
     let batch: Vec<Option<(Replication, Replication)>> = app.settings.pool.install(|| {
-        let start = Start::of(&s.today, seed);
         (u64::from(from)..u64::from(to))
             .into_par_iter()
-            .map(|k| (!job.cancelled()).then(|| switch(&s.today, &s.what_if, &start, seed, k)))
+            .map(|k| (!job.cancelled()).then(|| switch(&s.today, &s.what_if, start, seed, k)))
             .collect()
     });
     batch.into_iter().collect()
 }
 
+/// Today's [`Start`] for a scenario's pairs, made in the pool.
+fn start_of(app: &App, s: &Scenario) -> Start {
+    app.settings
+        .pool
+        .install(|| Start::of(&s.today, s.today.simulation.seed))
+}
+
 fn answer_job(app: &App, job: &Job, s: &Scenario, target: u32) {
     let seed = s.today.simulation.seed;
+    // With today's `simulation.shared_burn_in`, its one burn-in, made once
+    // for every batch of the job (it is the same state for each).
+    let start = start_of(app, s);
+    if job.cancelled() {
+        return;
+    }
     let mut done: Vec<(Replication, Replication)> = Vec::new();
     let ends = STEPS
         .iter()
@@ -298,7 +309,7 @@ fn answer_job(app: &App, job: &Job, s: &Scenario, target: u32) {
         .filter(|&n| n < target)
         .chain([target]);
     for end in ends {
-        let Some(batch) = pairs(app, job, s, done.len() as u32, end) else {
+        let Some(batch) = pairs(app, job, s, &start, (done.len() as u32, end)) else {
             return;
         };
         if job.cancelled() {
@@ -366,7 +377,7 @@ async fn start_hinges(State(app): State<Shared>, Json(ask): Json<Ask>) -> Respon
 
 fn hinges_job(app: &App, job: &Job, s: &Scenario, replications: u32) {
     let runs = 1 + 2 * HINGES.len();
-    let Some(central) = pairs(app, job, s, 0, replications) else {
+    let Some(central) = pairs(app, job, s, &start_of(app, s), (0, replications)) else {
         return;
     };
     let central = headline(&central, s);
@@ -384,7 +395,8 @@ fn hinges_job(app: &App, job: &Job, s: &Scenario, replications: u32) {
             if set(&mut varied.today).is_err() || set(&mut varied.what_if).is_err() {
                 continue;
             }
-            let Some(p) = pairs(app, job, &varied, 0, replications) else {
+            let start = start_of(app, &varied);
+            let Some(p) = pairs(app, job, &varied, &start, (0, replications)) else {
                 return;
             };
             ends.push(json!({
