@@ -3,7 +3,8 @@
 //! busy. Measured as the slope of customer happiness on staff satisfaction
 //! at several demand levels: two arms per level that differ only in the
 //! staff's baseline satisfaction (common random numbers), slope = the gap
-//! in mean customer happiness over the gap in mean staff satisfaction.
+//! in the shoppers' happiness just after their visits (Pugh's customers
+//! were surveyed as they left) over the gap in mean staff satisfaction.
 
 use rayon::prelude::*;
 
@@ -46,7 +47,7 @@ pub fn run(_size: Size) -> Outcome {
         .into_par_iter()
         .map(|(i, k)| {
             let [low, high] = ARMS.map(|s| run_replication(&config(DEMAND[i], s), seed, k).kpis);
-            let slope = (high.mean_happiness - low.mean_happiness)
+            let slope = (high.shopper_happiness - low.shopper_happiness)
                 / (high.staff_satisfaction - low.staff_satisfaction);
             // Minutes served per paid hour on the floor is not a KPI; the
             // mean queue wait is the observable sign of busyness.
@@ -103,8 +104,8 @@ pub fn run(_size: Size) -> Outcome {
         setup: format!(
             "{replications} replications per cell of the default store, catchment and initial base \
              times {} (mean queue wait {} minutes), each with staff baseline satisfaction {} and {} \
-             (common random numbers); slope = gap in mean customer happiness / gap in mean staff \
-             satisfaction over one measured year after the burn-in",
+             (common random numbers); slope = gap in shoppers' happiness after their visit / gap in \
+             mean staff satisfaction over one measured year after the burn-in",
             DEMAND.map(|d| format!("{d}")).join(", "),
             waits.iter().map(|w| format!("{w:.1}")).collect::<Vec<_>>().join(", "),
             ARMS[0],
