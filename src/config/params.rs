@@ -390,7 +390,8 @@ param_section! {
         /// Relative conversion gain of the customer-centric approach (seeds
         /// 000, 002: ask, help decide, close).
         centric_conversion_gain: f64 = 0.1; "fraction"; [0.0, 5.0];
-        /// Mean basket of a purchase.
+        /// Mean basket of a purchase, net of VAT (revenue and the gross
+        /// margin are on net sales).
         basket_mean: f64 = 180.0; "EUR"; [0.0, 1_000_000.0];
         /// Log-scale spread of basket values (log-normal sigma).
         basket_sigma: f64 = 0.6; "log units"; [0.0, 3.0];
