@@ -166,6 +166,20 @@ fn finished(addr: SocketAddr, job: u64) -> Value {
 
 /// What `compare` says for the two configs: the verdict line of the CLI
 /// and the library's long-run difference per year.
+/// The TOML text of one side ("today" or "what-if") of a question with
+/// `changes`, as `/api/config` gives it.
+fn config_of(addr: SocketAddr, changes: &Value, side: &str) -> String {
+    let (status, text) = http(
+        addr,
+        "POST",
+        "/api/config",
+        Some(&json!({"changes": changes, "side": side})),
+        None,
+    );
+    assert_eq!(status, 200);
+    text
+}
+
 fn compare_says(dir: &Path, today: &str, what_if: &str, replications: u32) -> (String, f64) {
     let (a, b) = (dir.join("today.toml"), dir.join("what-if.toml"));
     std::fs::write(&a, today).unwrap();
@@ -279,18 +293,10 @@ fn the_api_answers_as_compare_does_and_stays_bounded() {
     let answer = &p["result"];
     assert_eq!(answer["replications"], 12);
 
-    let config_of = |side: &str| -> String {
-        let (status, text) = http(
-            addr,
-            "POST",
-            "/api/config",
-            Some(&json!({"changes": changes, "side": side})),
-            None,
-        );
-        assert_eq!(status, 200);
-        text
-    };
-    let (today, what_if) = (config_of("today"), config_of("what-if"));
+    let (today, what_if) = (
+        config_of(addr, &changes, "today"),
+        config_of(addr, &changes, "what-if"),
+    );
     let expected_b = {
         let mut c = Config::from_toml_str(STORE, "s").unwrap();
         c.policy.latitude = 0.7;
@@ -347,18 +353,10 @@ fn a_shared_burn_in_answers_as_compare_does() {
         .unwrap();
     let p = finished(addr, job);
     assert_eq!(p["state"], "done");
-    let config_of = |side: &str| -> String {
-        let (status, text) = http(
-            addr,
-            "POST",
-            "/api/config",
-            Some(&json!({"changes": changes, "side": side})),
-            None,
-        );
-        assert_eq!(status, 200);
-        text
-    };
-    let (today, what_if) = (config_of("today"), config_of("what-if"));
+    let (today, what_if) = (
+        config_of(addr, &changes, "today"),
+        config_of(addr, &changes, "what-if"),
+    );
     assert!(
         Config::from_toml_str(&today, "t")
             .unwrap()
