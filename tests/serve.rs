@@ -164,8 +164,6 @@ fn finished(addr: SocketAddr, job: u64) -> Value {
     }
 }
 
-/// What `compare` says for the two configs: the verdict line of the CLI
-/// and the library's long-run difference per year.
 /// The TOML text of one side ("today" or "what-if") of a question with
 /// `changes`, as `/api/config` gives it.
 fn config_of(addr: SocketAddr, changes: &Value, side: &str) -> String {
@@ -180,6 +178,8 @@ fn config_of(addr: SocketAddr, changes: &Value, side: &str) -> String {
     text
 }
 
+/// What `compare` says for the two configs: the verdict line of the CLI
+/// and the library's long-run difference per year.
 fn compare_says(dir: &Path, today: &str, what_if: &str, replications: u32) -> (String, f64) {
     let (a, b) = (dir.join("today.toml"), dir.join("what-if.toml"));
     std::fs::write(&a, today).unwrap();
