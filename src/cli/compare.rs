@@ -71,14 +71,18 @@ pub struct CompareArgs {
     pub execution: Execution,
 }
 
+/// `LINE:COLUMN` of `key` in the config file at `path`, if the file
+/// writes it.
+fn line_of(path: &Path, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    effectchain::input::find_key(&text, key).map(|(line, col)| format!("{line}:{col}"))
+}
+
 /// The error for a key that B sets differently from A although it only
 /// sets up the stores before the switch: placed at B's line when B writes
 /// the key, else at A's (B then has the default).
 fn fixed_key_error((a, in_a): (&Path, f64), (b, in_b): (&Path, f64), key: &str) -> String {
-    let line_in = |path: &Path| {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        effectchain::input::find_key(&text, key).map(|(line, col)| format!("{line}:{col}"))
-    };
+    let line_in = |path: &Path| line_of(path, key);
     let number = effectchain::input::number;
     let (va, vb) = (number(in_a), number(in_b));
     let what = match (line_in(b), line_in(a)) {
@@ -112,9 +116,8 @@ fn fixed_key_error((a, in_a): (&Path, f64), (b, in_b): (&Path, f64), key: &str) 
 /// a word (docs/EXPERIMENTS.md, Shared burn-in).
 fn shared_burn_in_in_b_error(a: &Path, b: &Path) -> String {
     let key = "simulation.shared_burn_in";
-    let text = std::fs::read_to_string(b).unwrap_or_default();
-    let at = effectchain::input::find_key(&text, key)
-        .map(|(line, col)| format!(":{line}:{col}"))
+    let at = line_of(b, key)
+        .map(|at| format!(":{at}"))
         .unwrap_or_default();
     format!(
         "{}{at}: key `{key}`: true here but false in {}; compare runs the design of A's \

@@ -299,9 +299,6 @@ fn answer_job(app: &App, job: &Job, s: &Scenario, target: u32) {
     // With today's `simulation.shared_burn_in`, its one burn-in, made once
     // for every batch of the job (it is the same state for each).
     let start = start_of(app, s);
-    if job.cancelled() {
-        return;
-    }
     let mut done: Vec<(Replication, Replication)> = Vec::new();
     let ends = STEPS
         .iter()

@@ -14,7 +14,8 @@
 //! of the employee-attitude index (mean staff satisfaction, 0-100), the
 //! change of the customer-impression index (the mean happiness of the
 //! year's visitors just after their visits, as a survey of the store's
-//! shoppers reads it, 0-100), and revenue growth (year after over year before, in percent).
+//! shoppers reads it, 0-100), and revenue growth (year after over year
+//! before, in percent).
 //! Slopes come from least squares across the stores of one chain, as the
 //! study's did, and are averaged over replications (each a chain of its
 //! own) for the CI.
