@@ -49,9 +49,11 @@ fn one_more_person_on_saturdays_works_saturdays_and_is_paid() {
         for (d, (x, y)) in a.iter().zip(&b).enumerate() {
             let weekday = d % 7;
             // The roster: 8 contract hours (a Saturday of 8.5 hours, capped
-            // at the 8-hour shift) less half an hour of training a week
-            // leave 7.5 hours on the floor, every Saturday and only then.
-            let extra = if weekday == SATURDAY { 7.5 } else { 0.0 };
+            // at the 8-hour shift) less 4.8 weeks' annual leave spread over
+            // the year (0.74 h a week) and half an hour of training leave
+            // 6.76 hours, planned as 7 whole half hours on the floor, every
+            // Saturday and only then.
+            let extra = if weekday == SATURDAY { 7.0 } else { 0.0 };
             assert!(
                 (y.floor_hours - x.floor_hours - extra).abs() < 1e-9,
                 "day {d} ({}): floor hours {} without, {} with",
@@ -125,6 +127,28 @@ fn one_more_person_on_saturdays_works_saturdays_and_is_paid() {
     }
     // Fewer customers leave unserved on Saturdays.
     assert!(sum_b[SATURDAY][3] < sum_a[SATURDAY][3], "{table}");
+}
+
+/// Annual leave (docs/MODEL.md M1): the default payroll of 234 contract
+/// hours a week plans 213 floor hours with 4.8 weeks' leave (full-timers
+/// 5 shifts of 7 hours, part-timers 3 of 6) and 229.5 without leave; the
+/// 5-hour Sunday cuts the shifts placed on it, so 209 and 222.5 are on the
+/// floor. The wage bill is the same: leave is paid.
+#[test]
+fn annual_leave_is_paid_time_off_the_floor() {
+    let week = |leave: f64| {
+        let mut c = config(0);
+        c.workforce.annual_leave_weeks = leave;
+        let days = days(&c, 0);
+        let floor: f64 = days[..7].iter().map(|d| d.floor_hours).sum();
+        let wages: f64 = days[..7].iter().map(|d| d.cost_wages).sum();
+        (floor, wages)
+    };
+    let (with_leave, wages_with) = week(4.8);
+    let (without, wages_without) = week(0.0);
+    assert!((with_leave - 209.0).abs() < 1e-9, "{with_leave}");
+    assert!((without - 222.5).abs() < 1e-9, "{without}");
+    assert!((wages_with - wages_without).abs() < 1e-6);
 }
 
 #[test]

@@ -516,6 +516,12 @@ param_section! {
         /// Longest planned shift; contract hours are split into as few
         /// shifts of at most this length as they need.
         max_shift_hours: f64 = 8.0; "hours"; [1.0, 12.0];
+        /// Paid annual leave, in weeks of the employee's own contract hours
+        /// (CAO Retail Non-Food: 182.4 hours a year on 38 a week; the law's
+        /// minimum, BW 7:634, is 4 weeks). Taken evenly over the year: each
+        /// week's roster plans `1 - annual_leave_weeks / 52` of the contract
+        /// hours, and the rest is paid time off the floor.
+        annual_leave_weeks: f64 = 4.8; "weeks/year"; [0.0, 26.0];
         /// Satisfaction per unit of manager quality (support, fair rosters).
         manager_weight: f64 = 0.3; "0-1 scale per unit"; [0.0, 1.0];
         /// Exhaustion at which the quit hazard is the base rate.

@@ -2,7 +2,8 @@
 //! the weekly roster that puts the contracted hours on the floor.
 //!
 //! Each week the roster is planned for the filled positions: every employee
-//! works their contract hours (minus training) in as few shifts of at most
+//! works their contract hours (less annual leave and training,
+//! `workforce::weekly_floor_hours`) in as few shifts of at most
 //! `workforce.max_shift_hours` as they need, on the days with the most
 //! demand per planned hour, at the times of day with the most uncovered
 //! demand; opening and closing are covered first, up to

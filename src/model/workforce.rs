@@ -22,6 +22,18 @@ pub(super) fn day_contracts(config: &Config) -> Vec<(usize, f64)> {
         .collect()
 }
 
+/// Floor hours a week that the roster plans for a contract of
+/// `contract_hours`: paid annual leave, taken evenly over the year, and
+/// training are paid time off the floor (M1, "Staffing"; M7).
+pub(super) fn weekly_floor_hours(config: &Config, contract_hours: f64) -> f64 {
+    (contract_hours * rostered_share(config) - config.policy.training_hours / 4.0).max(0.0)
+}
+
+/// Share of contract hours not taken as annual leave.
+fn rostered_share(config: &Config) -> f64 {
+    1.0 - config.workforce.annual_leave_weeks / 52.0
+}
+
 impl Store {
     /// Matches the open day-only positions to `config`'s (the policy
     /// switch of `compare`): missing ones open as vacancies (filled after
@@ -60,12 +72,10 @@ impl Store {
 
     /// Plans the week's roster for the filled positions.
     pub(super) fn plan_roster(&mut self) {
-        // Training is paid time off the floor.
-        let training_per_week = self.config.policy.training_hours / 4.0;
         let planned: Vec<Planned> = (0..self.staff.positions())
             .map(|i| Planned {
                 floor_hours: if self.staff.is_filled(i) {
-                    (self.staff.contract_hours[i] - training_per_week).max(0.0)
+                    weekly_floor_hours(&self.config, self.staff.contract_hours[i])
                 } else {
                     0.0
                 },
@@ -205,8 +215,11 @@ impl Store {
             return;
         }
         let hours_per_visit = r.service_hours / r.served;
-        let needed = r.visits / f64::from(r.weeks) * hours_per_visit / p.target_utilisation
-            + p.training_hours / 4.0 * self.staff.headcount() as f64;
+        // Contract hours whose floor hours (less leave and training, as the
+        // roster plans them) serve the recent demand at the target.
+        let needed = (r.visits / f64::from(r.weeks) * hours_per_visit / p.target_utilisation
+            + p.training_hours / 4.0 * self.staff.headcount() as f64)
+            / rostered_share(&self.config);
         let planned = self.staff.planned_hours();
         let w = &self.config.workforce;
         let part_time = w.part_time_hours * self.profile.staffing_ratio;
