@@ -36,18 +36,11 @@ fn check(name: &str) {
 
 #[test]
 fn sears_chain() {
-    // The impression (a survey of the year's shoppers) must pass as in the
-    // full run. The growth slope passes the full run (checked by .ci/run
-    // against docs/VALIDATION.md); the reduced run's 10 chains put it above
-    // the band's upper edge (1.05, CI 0.72 to 1.37), so here it must only
-    // have the chain's direction: stores whose staff gained gained revenue.
-    let outcome = check_except("sears", &["revenue growth per +5 employee-attitude units"]);
-    let growth = criterion(&outcome, "revenue growth per +5 employee-attitude units");
-    assert_ci(
-        growth,
-        |lo, _| lo > 0.0,
-        "revenue growth does not follow attitude",
-    );
+    // Both criteria must pass as in the full run: the impression (a survey
+    // of the year's shoppers) and the revenue growth. (Before annual leave
+    // was modelled the reduced run's 10 chains put the growth slope above
+    // the band, 1.05, CI 0.72 to 1.37; with it, 0.84, CI 0.47 to 1.21.)
+    check("sears");
 }
 
 /// Asserts `holds(ci_low, ci_high)` of a criterion's figure, saying `what`
