@@ -26,7 +26,13 @@ pub(super) fn day_contracts(config: &Config) -> Vec<(usize, f64)> {
 /// `contract_hours`: paid annual leave, taken evenly over the year, and
 /// training are paid time off the floor (M1, "Staffing"; M7).
 pub(super) fn weekly_floor_hours(config: &Config, contract_hours: f64) -> f64 {
-    (contract_hours * rostered_share(config) - config.policy.training_hours / 4.0).max(0.0)
+    (contract_hours * rostered_share(config) - training_per_week(config)).max(0.0)
+}
+
+/// Training hours a week per employee (`policy.training_hours` is per
+/// four weeks).
+fn training_per_week(config: &Config) -> f64 {
+    config.policy.training_hours / 4.0
 }
 
 /// Share of contract hours not taken as annual leave.
@@ -218,7 +224,7 @@ impl Store {
         // Contract hours whose floor hours (less leave and training, as the
         // roster plans them) serve the recent demand at the target.
         let needed = (r.visits / f64::from(r.weeks) * hours_per_visit / p.target_utilisation
-            + p.training_hours / 4.0 * self.staff.headcount() as f64)
+            + training_per_week(&self.config) * self.staff.headcount() as f64)
             / rostered_share(&self.config);
         let planned = self.staff.planned_hours();
         let w = &self.config.workforce;
