@@ -610,7 +610,8 @@ param_section! {
         gross_margin: f64 = 0.25; "fraction"; [0.0, 1.0];
         /// Wage per paid hour.
         wage_per_hour: f64 = 22.0; "EUR/hour"; [0.0, 10_000.0];
-        /// Overtime premium on the wage.
+        /// Overtime premium on the wage, paid on every hour served after a
+        /// shift's end (docs/MODEL.md, Known simplifications).
         overtime_premium: f64 = 0.5; "fraction"; [0.0, 10.0];
         /// Cost of hiring and onboarding one employee.
         hiring_cost: f64 = 3_000.0; "EUR/hire"; [0.0, 1_000_000.0];
